@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kcpp/bindings.h — the C/C++ boundary, declared once.
+ *
+ * Every shim (a C function in src/, compiled by Kbuild with the kernel's headers) is declared
+ * here, and this header is included by the C shim files and by the C++ side alike: a shim
+ * whose definition disagrees with its declaration fails to compile in C, and C++ can only call
+ * what is declared here. Only plain C types and opaque handles cross: kernel structures that
+ * C++ embeds by value are byte storage whose size and alignment come from the generated
+ * kcpp/gen/layout.h (checked by static asserts on both sides).
+ *
+ * Functions in the "implemented in C++" sections go the other way: C glue calls them.
+ *
+ * Drivers never include this header; include/kcpp wraps every declaration in a safe type.
+ */
+#ifndef KCPP_BINDINGS_H
+#define KCPP_BINDINGS_H
+
+#ifdef __cplusplus
+#define KCPP_C_BEGIN extern "C" {
+#define KCPP_C_END }
+#define KCPP_NOEXCEPT noexcept
+#else
+#define KCPP_C_BEGIN
+#define KCPP_C_END
+#define KCPP_NOEXCEPT
+#endif
+
+#define KCPP_NORETURN __attribute__((__noreturn__))
+#define KCPP_PRINTF(a, b) __attribute__((__format__(__printf__, a, b)))
+
+typedef __SIZE_TYPE__ kcpp_size_t;
+typedef unsigned int kcpp_gfp_t;	/* gfp_t without __bitwise */
+typedef unsigned long kcpp_uptr_t;	/* a user-space address, never dereferenced by C++ */
+
+/* Opaque handles: storage owned by C++ (sizes in kcpp/gen/layout.h) or objects owned by C. */
+struct kcpp_spinlock;		/* spinlock_t */
+struct kcpp_mutex;		/* struct mutex */
+struct kcpp_lock_class_key;	/* struct lock_class_key, static storage only */
+struct kcpp_wait_queue_head;	/* wait_queue_head_t */
+struct kcpp_completion;		/* struct completion */
+struct kcpp_refcount;		/* refcount_t */
+struct kcpp_work;		/* struct kcpp_work (src/task/work_types.h) */
+struct kcpp_delayed_work;	/* struct kcpp_delayed_work (src/task/work_types.h) */
+struct kcpp_workqueue;		/* struct workqueue_struct, owned by the kernel */
+struct kcpp_kunit;		/* struct kunit */
+
+KCPP_C_BEGIN
+
+/* ---- runtime (src/runtime) ---------------------------------------------------------- */
+void kcpp_panic(const char *file, int line, const char *msg) KCPP_NOEXCEPT KCPP_NORETURN;
+void kcpp_warn(const char *file, int line, const char *msg) KCPP_NOEXCEPT;
+/* level is a kernel loglevel digit 0..7; msg need not be NUL-terminated. */
+void kcpp_print(int level, const char *msg, kcpp_size_t len) KCPP_NOEXCEPT;
+/* Formats a pointer as the kernel's %p does (hashed unless no_hash_pointers). */
+int kcpp_format_pointer(char *buf, kcpp_size_t size, const void *ptr) KCPP_NOEXCEPT;
+/* Cheap runtime facts for tests and assertions. */
+int kcpp_in_atomic(void) KCPP_NOEXCEPT;
+
+/* Implemented in C++ by KCPP_MODULE: the module's init and exit. */
+int kcpp_module_init(void) KCPP_NOEXCEPT;
+void kcpp_module_exit(void) KCPP_NOEXCEPT;
+
+/* ---- allocation (src/alloc) --------------------------------------------------------- */
+void *kcpp_kmalloc(kcpp_size_t size, kcpp_gfp_t flags) KCPP_NOEXCEPT;
+void *kcpp_krealloc(const void *ptr, kcpp_size_t size, kcpp_gfp_t flags) KCPP_NOEXCEPT;
+void kcpp_kfree(const void *ptr) KCPP_NOEXCEPT;
+void *kcpp_kvmalloc(kcpp_size_t size, kcpp_gfp_t flags) KCPP_NOEXCEPT;
+void kcpp_kvfree(const void *ptr) KCPP_NOEXCEPT;
+/* Fault injection for tests: makes the current task's allocations fail through the kernel's
+ * failslab/fail_page_alloc (task-filter mode). Returns 0, or -EOPNOTSUPP without
+ * CONFIG_FAULT_INJECTION. */
+int kcpp_fault_inject_current(int enable) KCPP_NOEXCEPT;
+
+/* ---- locks (src/sync) --------------------------------------------------------------- */
+void kcpp_spin_lock_init(struct kcpp_spinlock *lock, const char *name,
+			 struct kcpp_lock_class_key *key) KCPP_NOEXCEPT;
+void kcpp_spin_lock(struct kcpp_spinlock *lock) KCPP_NOEXCEPT;
+void kcpp_spin_unlock(struct kcpp_spinlock *lock) KCPP_NOEXCEPT;
+int kcpp_spin_trylock(struct kcpp_spinlock *lock) KCPP_NOEXCEPT;
+unsigned long kcpp_spin_lock_irqsave(struct kcpp_spinlock *lock) KCPP_NOEXCEPT;
+void kcpp_spin_unlock_irqrestore(struct kcpp_spinlock *lock, unsigned long flags) KCPP_NOEXCEPT;
+int kcpp_spin_is_locked(struct kcpp_spinlock *lock) KCPP_NOEXCEPT;
+int kcpp_irqs_disabled(void) KCPP_NOEXCEPT;
+
+void kcpp_mutex_init(struct kcpp_mutex *lock, const char *name,
+		     struct kcpp_lock_class_key *key) KCPP_NOEXCEPT;
+void kcpp_mutex_destroy(struct kcpp_mutex *lock) KCPP_NOEXCEPT;
+void kcpp_mutex_lock(struct kcpp_mutex *lock) KCPP_NOEXCEPT;
+int kcpp_mutex_lock_interruptible(struct kcpp_mutex *lock) KCPP_NOEXCEPT;
+int kcpp_mutex_trylock(struct kcpp_mutex *lock) KCPP_NOEXCEPT;
+void kcpp_mutex_unlock(struct kcpp_mutex *lock) KCPP_NOEXCEPT;
+int kcpp_mutex_is_locked(struct kcpp_mutex *lock) KCPP_NOEXCEPT;
+
+/* ---- waiting (src/sync) ------------------------------------------------------------- */
+void kcpp_waitqueue_init(struct kcpp_wait_queue_head *wq, const char *name,
+			 struct kcpp_lock_class_key *key) KCPP_NOEXCEPT;
+void kcpp_wake_up_one(struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;
+void kcpp_wake_up_all(struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;
+/*
+ * Condition-variable waits: queue the task exclusively on wq, release the lock, sleep until
+ * woken, a signal (if interruptible) or the timeout, then retake the lock. timeout is in
+ * jiffies, negative for none. Returns 1 when woken or timed out... see src/sync/wait.c:
+ * > 0 remaining jiffies (or 1 without timeout), 0 on timeout, -ERESTARTSYS on a signal.
+ */
+long kcpp_condvar_wait_mutex(struct kcpp_wait_queue_head *wq, struct kcpp_mutex *lock,
+			     int interruptible, long timeout) KCPP_NOEXCEPT;
+long kcpp_condvar_wait_spin(struct kcpp_wait_queue_head *wq, struct kcpp_spinlock *lock,
+			    int interruptible, long timeout) KCPP_NOEXCEPT;
+long kcpp_condvar_wait_spin_irqsave(struct kcpp_wait_queue_head *wq,
+				    struct kcpp_spinlock *lock, unsigned long *flags,
+				    int interruptible, long timeout) KCPP_NOEXCEPT;
+
+void kcpp_completion_init(struct kcpp_completion *c) KCPP_NOEXCEPT;
+void kcpp_completion_reinit(struct kcpp_completion *c) KCPP_NOEXCEPT;
+void kcpp_complete(struct kcpp_completion *c) KCPP_NOEXCEPT;
+void kcpp_complete_all(struct kcpp_completion *c) KCPP_NOEXCEPT;
+void kcpp_wait_for_completion(struct kcpp_completion *c) KCPP_NOEXCEPT;
+/* Returns remaining jiffies (>= 1) or 0 on timeout. */
+unsigned long kcpp_wait_for_completion_timeout(struct kcpp_completion *c,
+					       unsigned long timeout) KCPP_NOEXCEPT;
+int kcpp_wait_for_completion_interruptible(struct kcpp_completion *c) KCPP_NOEXCEPT;
+int kcpp_completion_done(struct kcpp_completion *c) KCPP_NOEXCEPT;
+
+/* ---- reference counts (src/sync) ---------------------------------------------------- */
+void kcpp_refcount_set(struct kcpp_refcount *r, int n) KCPP_NOEXCEPT;
+unsigned int kcpp_refcount_read(const struct kcpp_refcount *r) KCPP_NOEXCEPT;
+void kcpp_refcount_inc(struct kcpp_refcount *r) KCPP_NOEXCEPT;
+int kcpp_refcount_inc_not_zero(struct kcpp_refcount *r) KCPP_NOEXCEPT;
+int kcpp_refcount_dec_and_test(struct kcpp_refcount *r) KCPP_NOEXCEPT;
+
+/* ---- time and tasks (src/task) ------------------------------------------------------ */
+unsigned long kcpp_jiffies(void) KCPP_NOEXCEPT;
+unsigned long kcpp_msecs_to_jiffies(unsigned int ms) KCPP_NOEXCEPT;
+unsigned int kcpp_jiffies_to_msecs(unsigned long j) KCPP_NOEXCEPT;
+unsigned long long kcpp_ktime_get_ns(void) KCPP_NOEXCEPT;
+void kcpp_msleep(unsigned int ms) KCPP_NOEXCEPT;
+void kcpp_usleep_range(unsigned long min_us, unsigned long max_us) KCPP_NOEXCEPT;
+void kcpp_udelay(unsigned long us) KCPP_NOEXCEPT;
+void kcpp_might_sleep(void) KCPP_NOEXCEPT;
+void kcpp_cond_resched(void) KCPP_NOEXCEPT;
+int kcpp_signal_pending(void) KCPP_NOEXCEPT;
+int kcpp_current_pid(void) KCPP_NOEXCEPT;
+
+/* ---- work items (src/task) ---------------------------------------------------------- */
+typedef void (*kcpp_work_fn)(struct kcpp_work *work);
+void kcpp_work_init(struct kcpp_work *work, kcpp_work_fn fn, const char *name,
+		    struct kcpp_lock_class_key *key) KCPP_NOEXCEPT;
+int kcpp_work_queue(struct kcpp_workqueue *wq, struct kcpp_work *work) KCPP_NOEXCEPT;
+int kcpp_work_cancel_sync(struct kcpp_work *work) KCPP_NOEXCEPT;
+int kcpp_work_flush(struct kcpp_work *work) KCPP_NOEXCEPT;
+int kcpp_work_pending(struct kcpp_work *work) KCPP_NOEXCEPT;
+void kcpp_delayed_work_init(struct kcpp_delayed_work *dwork, kcpp_work_fn fn, const char *name,
+			    struct kcpp_lock_class_key *key) KCPP_NOEXCEPT;
+int kcpp_delayed_work_queue(struct kcpp_workqueue *wq, struct kcpp_delayed_work *dwork,
+			    unsigned long delay) KCPP_NOEXCEPT;
+int kcpp_delayed_work_cancel_sync(struct kcpp_delayed_work *dwork) KCPP_NOEXCEPT;
+struct kcpp_work *kcpp_delayed_work_to_work(struct kcpp_delayed_work *dwork) KCPP_NOEXCEPT;
+/* wq == NULL means system_wq. */
+struct kcpp_workqueue *kcpp_workqueue_alloc(const char *name, unsigned int flags,
+					    int max_active) KCPP_NOEXCEPT;
+void kcpp_workqueue_destroy(struct kcpp_workqueue *wq) KCPP_NOEXCEPT;
+void kcpp_workqueue_flush(struct kcpp_workqueue *wq) KCPP_NOEXCEPT;
+
+/* ---- user memory (src/uaccess) ------------------------------------------------------ */
+/* Both return the number of bytes NOT copied, as copy_{from,to}_user do. */
+unsigned long kcpp_copy_from_user(void *to, kcpp_uptr_t from, unsigned long n) KCPP_NOEXCEPT;
+unsigned long kcpp_copy_to_user(kcpp_uptr_t to, const void *from, unsigned long n) KCPP_NOEXCEPT;
+unsigned long kcpp_clear_user(kcpp_uptr_t to, unsigned long n) KCPP_NOEXCEPT;
+
+/* ---- module parameters (src/params) ------------------------------------------------- */
+/* arg is the C++ parameter descriptor from kernel_param.arg. Return 0 or -errno. */
+int kcpp_param_set(void *arg, const char *name, const char *val) KCPP_NOEXCEPT;
+int kcpp_param_get(void *arg, char *buf, kcpp_size_t size) KCPP_NOEXCEPT;
+
+/* ---- KUnit (src/kunit, only in test modules) ---------------------------------------- */
+/* Fills the struct kunit_suite at suite (C++ storage, listed in .kunit_test_suites). */
+struct kcpp_kunit_case_def {
+	const char *name;
+	void (*run)(struct kcpp_kunit *test);
+};
+struct kcpp_kunit_suite_def {
+	const char *name;
+	const struct kcpp_kunit_case_def *cases;
+	kcpp_size_t ncases;
+	void *case_storage;	/* room for ncases + 1 struct kunit_case */
+};
+void kcpp_kunit_fill_suite(void *suite, const struct kcpp_kunit_suite_def *def) KCPP_NOEXCEPT;
+/* Implemented in C++ by KCPP_KUNIT_MODULE: fills every suite of the module. */
+void kcpp_kunit_fill_suites(void) KCPP_NOEXCEPT;
+void kcpp_kunit_fail(struct kcpp_kunit *test, const char *file, int line,
+		     const char *msg) KCPP_NOEXCEPT;
+/* Marks the test failed and ends it: never returns to the caller. */
+void kcpp_kunit_abort(struct kcpp_kunit *test, const char *file, int line,
+		      const char *msg) KCPP_NOEXCEPT KCPP_NORETURN;
+void kcpp_kunit_skip(struct kcpp_kunit *test, const char *reason) KCPP_NOEXCEPT;
+void kcpp_kunit_log(struct kcpp_kunit *test, const char *msg) KCPP_NOEXCEPT;
+
+/* ---- test-only oracles: the kernel's own C versions of helpers C++ inlines ---------- */
+unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;
+void kcpp_c_writel(unsigned int val, volatile void *addr) KCPP_NOEXCEPT;
+unsigned long long kcpp_c_readq(const volatile void *addr) KCPP_NOEXCEPT;
+void kcpp_c_writeq(unsigned long long val, volatile void *addr) KCPP_NOEXCEPT;
+
+KCPP_C_END
+
+/*
+ * Data symbols C++ takes the address of, for constant-initialised kernel structures (module
+ * parameters). C++ sees opaque types; C sees the real ones, checked against the definitions.
+ *  - kcpp_param_ops: struct kernel_param_ops whose set/get call kcpp_param_set/get above.
+ *  - __this_module: the module's struct module, defined by modpost's generated .mod.c.
+ */
+#ifdef __cplusplus
+struct kcpp_kernel_param_ops;
+struct kcpp_module;
+extern "C" const struct kcpp_kernel_param_ops kcpp_param_ops;
+extern "C" struct kcpp_module __this_module;
+#else
+struct kernel_param_ops;
+extern const struct kernel_param_ops kcpp_param_ops;
+#endif
+
+#endif /* KCPP_BINDINGS_H */

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+// kcpp/condvar.h — CondVar: wait for a condition on data protected by a kcpp lock.
+//
+//     auto guard = queue.lock();
+//     while (guard->empty())
+//         if (ready.wait_interruptible(guard))
+//             return code::ERESTARTSYS;   // a signal is pending
+//
+// The lock is released while the task sleeps and held again when wait returns, as with
+// Rust-for-Linux's CondVar. Wake-ups may be spurious: always re-check the condition.
+#pragma once
+
+#include <kcpp/lock_class.h>
+#include <kcpp/mutex.h>
+#include <kcpp/spinlock.h>
+
+namespace kcpp {
+
+class CondVar : Pinned {
+public:
+	explicit CondVar(LockClass cls) { kcpp_waitqueue_init(raw(), cls.name, cls.key->raw()); }
+
+	template <typename T> void wait(MutexGuard<T> &g) { (void)kcpp_condvar_wait_mutex(raw(), g.raw_lock(), 0, -1); }
+	template <typename T> void wait(SpinLockGuard<T> &g) { (void)kcpp_condvar_wait_spin(raw(), g.raw_lock(), 0, -1); }
+	template <typename T> void wait(SpinLockIrqGuard<T> &g)
+	{
+		(void)kcpp_condvar_wait_spin_irqsave(raw(), g.raw_lock(), g.raw_flags(), 0, -1);
+	}
+
+	// True when the wait ended because a signal is pending.
+	template <typename G> [[nodiscard]] bool wait_interruptible(G &g) { return wait_raw(g, 1, -1) < 0; }
+
+	// Waits at most `jiffies`; returns the jiffies left (0: timed out). Uninterruptible.
+	template <typename G> long wait_timeout(G &g, long jiffies) { return wait_raw(g, 0, jiffies); }
+
+	void notify_one() { kcpp_wake_up_one(raw()); }
+	void notify_all() { kcpp_wake_up_all(raw()); }
+
+private:
+	template <typename T> long wait_raw(MutexGuard<T> &g, int intr, long t)
+	{
+		return kcpp_condvar_wait_mutex(raw(), g.raw_lock(), intr, t);
+	}
+	template <typename T> long wait_raw(SpinLockGuard<T> &g, int intr, long t)
+	{
+		return kcpp_condvar_wait_spin(raw(), g.raw_lock(), intr, t);
+	}
+	template <typename T> long wait_raw(SpinLockIrqGuard<T> &g, int intr, long t)
+	{
+		return kcpp_condvar_wait_spin_irqsave(raw(), g.raw_lock(), g.raw_flags(), intr, t);
+	}
+	// SAFETY: the wait queue head lives in this Pinned object and is initialised by the
+	// constructor before any waiter can reach it.
+	kcpp_wait_queue_head *raw() { return storage_.as<kcpp_wait_queue_head>(); }
+	Opaque<KCPP_SIZEOF_WAIT_QUEUE_HEAD, KCPP_ALIGNOF_WAIT_QUEUE_HEAD> storage_;
+};
+
+} // namespace kcpp

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+// kcpp/uaccess.h — user memory, with length tracking (Rust-for-Linux's UserSlice).
+//
+// A UserSlice is a user-space address range given by user space (an ioctl argument). C++
+// never dereferences it: reads and writes go through copy_{from,to}_user, which fault
+// safely. A reader/writer remembers how much is left, so a driver cannot read past what user
+// space passed in; a short or faulting copy is EFAULT.
+//
+//     auto reader = UserSlice(arg, sizeof(Cmd)).reader();
+//     Cmd cmd = TRY(reader.read<Cmd>());
+#pragma once
+
+#include <kcpp/error.h>
+#include <kcpp/types.h>
+
+namespace kcpp {
+
+class UserSliceReader {
+public:
+	UserSliceReader(uptr addr, usize len) : addr_(addr), left_(len) {}
+	usize len() const { return left_; }
+	bool is_empty() const { return left_ == 0; }
+
+	[[nodiscard]] Result<void> read_raw(void *dst, usize n)
+	{
+		if (n > left_)
+			return code::EFAULT;
+		if (kcpp_copy_from_user(dst, addr_, n) != 0)
+			return code::EFAULT;
+		addr_ += n;
+		left_ -= n;
+		return {};
+	}
+	// Reads a plain-data T (any bit pattern must be a valid T).
+	template <typename T> [[nodiscard]] Result<T> read()
+	{
+		static_assert(is_trivially_copyable_v<T>, "read<T> needs a plain-data type");
+		T value;
+		TRY(read_raw(&value, sizeof(T)));
+		return value;
+	}
+	[[nodiscard]] Result<void> skip(usize n)
+	{
+		if (n > left_)
+			return code::EFAULT;
+		addr_ += n;
+		left_ -= n;
+		return {};
+	}
+
+private:
+	uptr addr_;
+	usize left_;
+};
+
+class UserSliceWriter {
+public:
+	UserSliceWriter(uptr addr, usize len) : addr_(addr), left_(len) {}
+	usize len() const { return left_; }
+
+	[[nodiscard]] Result<void> write_raw(const void *src, usize n)
+	{
+		if (n > left_)
+			return code::EFAULT;
+		if (kcpp_copy_to_user(addr_, src, n) != 0)
+			return code::EFAULT;
+		addr_ += n;
+		left_ -= n;
+		return {};
+	}
+	template <typename T> [[nodiscard]] Result<void> write(const T &value)
+	{
+		static_assert(is_trivially_copyable_v<T>, "write<T> needs a plain-data type");
+		return write_raw(&value, sizeof(T));
+	}
+	[[nodiscard]] Result<void> zero(usize n)
+	{
+		if (n > left_)
+			return code::EFAULT;
+		if (kcpp_clear_user(addr_, n) != 0)
+			return code::EFAULT;
+		addr_ += n;
+		left_ -= n;
+		return {};
+	}
+
+private:
+	uptr addr_;
+	usize left_;
+};
+
+class UserSlice {
+public:
+	UserSlice(uptr addr, usize len) : addr_(addr), len_(len) {}
+	UserSliceReader reader() const { return {addr_, len_}; }
+	UserSliceWriter writer() const { return {addr_, len_}; }
+	usize len() const { return len_; }
+
+private:
+	uptr addr_;
+	usize len_;
+};
+
+} // namespace kcpp
