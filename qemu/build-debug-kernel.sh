@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) the kcpp debug/test kernel from Debian's linux-source-6.12 and prints its
 # directory. The result is cached outside the checkout, keyed by the source version and the
-# hash of the config fragment and this script, so a fresh machine builds it and later runs
+# hash of the config fragment and the build recipe version, so a fresh machine builds it and later runs
 # reuse it. The tree stays whole: external modules are built against it with `make -C`.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/common.sh"
@@ -10,7 +10,9 @@ fragment=$KCPP_ROOT/qemu/debug-kernel.config
 tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
 [[ -n $tarball ]] || die "linux-source-6.12 is not installed (apt-get install linux-source-6.12)"
 src_version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-key=$(cat "$fragment" "$0" | sha256sum | cut -c1-12)
+# Bump recipe when a change to this script changes what gets built.
+recipe=1
+key=$( { cat "$fragment"; echo "recipe=$recipe"; } | sha256sum | cut -c1-12)
 out=$KCPP_CACHE/kernel/linux-$src_version-$key
 tree=$out/linux
 
@@ -18,6 +20,17 @@ if [[ -f $out/.done ]]; then
 	printf '%s\n' "$tree"
 	exit 0
 fi
+
+# One build at a time: a second caller waits for the first and then reuses its result.
+mkdir -p "$KCPP_CACHE/kernel"
+exec 9>"$KCPP_CACHE/kernel/.build.lock"
+flock 9
+if [[ -f $out/.done ]]; then
+	printf '%s\n' "$tree"
+	exit 0
+fi
+# Trees of other source versions or configs are stale: keep the cache at one tree.
+find "$KCPP_CACHE/kernel" -mindepth 1 -maxdepth 1 -type d -name 'linux-*' ! -path "$out" -exec rm -rf {} +
 
 note "building the debug kernel into $out (about 1000 CPU-seconds, once per source version and config)"
 rm -rf "$out"

@@ -171,6 +171,8 @@ if ((${#kmods[@]})); then
 	fi
 	depmod -b "$stage" "$KCPP_K_RELEASE" || die "depmod failed for the initramfs modules"
 fi
+# busybox's modinfo/modprobe want a modules.dep even when no kernel module was added.
+[[ -f $moddest/modules.dep ]] || : >"$moddest/modules.dep"
 
 # --- pack
 mkdir -p "$(dirname "$out")"

@@ -114,19 +114,31 @@ def check(path, args):
         elif sym["bind"] == STB_WEAK:
             problems.append(f"weak undefined symbol {sym['name']} (it would silently be NULL)")
 
-    # Dynamic initialisation.
+    # Dynamic initialisation. C++ emits _GLOBAL__sub_I_<file> for dynamic initialisers; the
+    # sanitizers' own constructors and destructors (_sub_I_NNNNN_N / _sub_D_NNNNN_N, which
+    # register globals with KASAN) are in C objects too and are allowed with --kasan.
+    def sanitizer_cdtor(sym):
+        return args.kasan and sym["name"].startswith(("_sub_I_", "_sub_D_"))
+
     for s in elf.sections:
-        if s["name"].startswith((".ctors", ".dtors", ".fini_array")):
+        if s["name"].startswith((".ctors", ".dtors")):
             problems.append(f"has {s['name']}: static constructors/destructors are not allowed")
-    for target, _off, sym, _add in elf.relocations():
-        if not target["name"].startswith(".init_array"):
+    for target, _off, sym, addend in elf.relocations():
+        if not target["name"].startswith((".init_array", ".fini_array")):
             continue
-        if args.kasan and sym["name"].startswith("_sub_I_00099"):
-            continue  # the address sanitizer registering globals, as in C objects
-        problems.append(f"dynamic initialisation ({sym['name'] or target['name']}): globals must be "
-                        "constant-initialised (constinit/constexpr); see docs/architecture.md")
+        if sym["type"] == STT_SECTION:  # section + offset: name the function found there
+            sym = next((fn for fn in functions if fn["shndx"] == sym["shndx"] and fn["value"] == addend), sym)
+        if sanitizer_cdtor(sym):
+            continue
+        problems.append(f"dynamic initialisation or destruction ({sym['name'] or target['name']}) in "
+                        f"{target['name']}: globals must be constant-initialised (constinit/constexpr) "
+                        "and trivially destructible; see docs/architecture.md")
 
     # fentry records and call padding: one entry per function.
+    # GCC's split-off cold parts (foo.cold) are not entry points, and the sanitizer's
+    # constructors are compiler-generated and uninstrumented, as in C objects.
+    traced = [fn for fn in functions if not fn["name"].endswith(".cold") and not sanitizer_cdtor(fn)]
+
     def entries_per_function(section_name):
         covered = set()
         for target, _off, sym, addend in elf.relocations():
@@ -139,7 +151,7 @@ def check(path, args):
                     where = (sym["value"] if sym["type"] != STT_SECTION else 0) + addend
                     if fn["value"] - 64 <= where < fn["value"] + 32:
                         covered.add((fn["shndx"], fn["value"]))
-        return [fn["name"] for fn in functions if (fn["shndx"], fn["value"]) not in covered]
+        return [fn["name"] for fn in traced if (fn["shndx"], fn["value"]) not in covered]
 
     if args.fentry:
         missing = entries_per_function("__mcount_loc")
