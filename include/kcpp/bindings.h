@@ -44,6 +44,8 @@ struct kcpp_work;		/* struct kcpp_work (src/task/work_types.h) */
 struct kcpp_delayed_work;	/* struct kcpp_delayed_work (src/task/work_types.h) */
 struct kcpp_workqueue;		/* struct workqueue_struct, owned by the kernel */
 struct kcpp_kunit;		/* struct kunit */
+struct kcpp_phy_device;		/* struct phy_device, owned by phylib */
+struct kcpp_phy_drivers;	/* a registered struct phy_driver array (src/net/phy.c) */
 
 KCPP_C_BEGIN
 
@@ -195,6 +197,61 @@ void kcpp_kunit_abort(struct kcpp_kunit *test, const char *file, int line,
 		      const char *msg) KCPP_NOEXCEPT KCPP_NORETURN;
 void kcpp_kunit_skip(struct kcpp_kunit *test, const char *reason) KCPP_NOEXCEPT;
 void kcpp_kunit_log(struct kcpp_kunit *test, const char *msg) KCPP_NOEXCEPT;
+
+/* ---- PHY drivers (src/net/phy.c, area net-phy) ------------------------------------ */
+/*
+ * One PHY driver as C++ describes it: IDs, name, flags and the callbacks it defines (NULL for
+ * the others, so phylib's defaults apply). The callbacks have the ABI of the corresponding
+ * struct phy_driver members, with struct kcpp_phy_device standing for struct phy_device.
+ */
+struct kcpp_phy_driver_desc {
+	unsigned int phy_id;
+	unsigned int phy_id_mask;
+	const char *name;
+	unsigned int flags;
+	int (*soft_reset)(struct kcpp_phy_device *dev);
+	int (*probe)(struct kcpp_phy_device *dev);
+	int (*get_features)(struct kcpp_phy_device *dev);
+	int (*match_phy_device)(struct kcpp_phy_device *dev);
+	int (*config_aneg)(struct kcpp_phy_device *dev);
+	int (*read_status)(struct kcpp_phy_device *dev);
+	int (*suspend)(struct kcpp_phy_device *dev);
+	int (*resume)(struct kcpp_phy_device *dev);
+	int (*read_mmd)(struct kcpp_phy_device *dev, int devnum, unsigned short regnum);
+	int (*write_mmd)(struct kcpp_phy_device *dev, int devnum, unsigned short regnum,
+			 unsigned short val);
+	void (*link_change_notify)(struct kcpp_phy_device *dev);
+};
+/* Builds struct phy_driver[n] from descs (which must outlive the registration). */
+int kcpp_phy_drivers_register(const struct kcpp_phy_driver_desc *descs, kcpp_size_t n,
+			      struct kcpp_phy_drivers **out) KCPP_NOEXCEPT;
+void kcpp_phy_drivers_unregister(struct kcpp_phy_drivers *drivers) KCPP_NOEXCEPT;
+
+int kcpp_phy_read(struct kcpp_phy_device *dev, unsigned int reg) KCPP_NOEXCEPT;
+int kcpp_phy_write(struct kcpp_phy_device *dev, unsigned int reg, unsigned short val) KCPP_NOEXCEPT;
+int kcpp_phy_read_mmd(struct kcpp_phy_device *dev, int devad, unsigned int reg) KCPP_NOEXCEPT;
+int kcpp_phy_write_mmd(struct kcpp_phy_device *dev, int devad, unsigned int reg,
+		       unsigned short val) KCPP_NOEXCEPT;
+int kcpp_genphy_soft_reset(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_suspend(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_resume(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_read_status(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_update_link(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_read_lpa(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_config_aneg(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_genphy_read_abilities(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_init_hw(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_start_aneg(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+void kcpp_phy_resolve_aneg_linkmode(struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+unsigned int kcpp_phy_id(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_state(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_link(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_autoneg_enabled(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_autoneg_complete(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_speed(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+int kcpp_phy_duplex(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
+void kcpp_phy_set_speed(struct kcpp_phy_device *dev, int speed) KCPP_NOEXCEPT;
+void kcpp_phy_set_duplex(struct kcpp_phy_device *dev, int duplex) KCPP_NOEXCEPT;
 
 /* ---- test-only oracles: the kernel's own C versions of helpers C++ inlines ---------- */
 unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;

@@ -41,8 +41,8 @@ KCPP_CXXFLAGS := -std=gnu++20 -nostdinc++ \
 kcpp_cxx_flags = $(filter-out $(kcpp-c-only-flags) -I%,$(call kcpp-drop-pairs,$(c_flags))) \
 	$(KCPP_CXXFLAGS) $(CXXFLAGS_$(target-stem).o)
 
-# The shims (C) see the kernel and the boundary header.
-ccflags-y += -I$(KCPP_ROOT)/include -I$(obj)/kcpp-gen
+# The shims (C) see the kernel and the boundary header; warnings are errors there too.
+ccflags-y += -I$(KCPP_ROOT)/include -I$(obj)/kcpp-gen -Werror
 
 # --- Build checks ----------------------------------------------------------------------
 kcpp-objcheck-args := \
@@ -103,6 +103,7 @@ kcpp-area-core := \
 	runtime/errno_check.o alloc/alloc.o sync/locks.o sync/wait.o sync/refcount.o \
 	task/time.o task/workqueue.o uaccess/uaccess.o params/params.o params/parse.o
 kcpp-area-kunit := kunit/kunit.o kunit/oracles.o
+kcpp-area-net-phy := net/phy.o
 
 define kcpp-module-rules
 $$(obj)/kcpp-$(1)/%.o: private modname = $(1)

@@ -8,7 +8,9 @@
 #include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/lockdep.h>
+#include <linux/mod_devicetable.h>
 #include <linux/moduleparam.h>
+#include <linux/phy.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -75,6 +77,19 @@ int main(void)
 	DEFINE(KCPP_GFP_NOWARN, (__force unsigned int)__GFP_NOWARN);
 	DEFINE(KCPP_GFP_RETRY_MAYFAIL, (__force unsigned int)__GFP_RETRY_MAYFAIL);
 	DEFINE(KCPP_GFP_ACCOUNT, (__force unsigned int)__GFP_ACCOUNT);
+	BLANK();
+
+	COMMENT("phylib: enum phy_state, driver flags, struct mdio_device_id");
+	DEFINE(KCPP_PHY_STATE_DOWN, PHY_DOWN);
+	DEFINE(KCPP_PHY_STATE_READY, PHY_READY);
+	DEFINE(KCPP_PHY_STATE_HALTED, PHY_HALTED);
+	DEFINE(KCPP_PHY_STATE_ERROR, PHY_ERROR);
+	DEFINE(KCPP_PHY_STATE_UP, PHY_UP);
+	DEFINE(KCPP_PHY_STATE_RUNNING, PHY_RUNNING);
+	DEFINE(KCPP_PHY_STATE_NOLINK, PHY_NOLINK);
+	DEFINE(KCPP_PHY_STATE_CABLETEST, PHY_CABLETEST);
+	DEFINE(KCPP_PHY_IS_INTERNAL, PHY_IS_INTERNAL);
+	LAYOUT(MDIO_DEVICE_ID, struct mdio_device_id);
 	BLANK();
 
 	COMMENT("Kernel facts");
