@@ -97,11 +97,16 @@ endif
 #     obj-m += mydrv.o
 #     mydrv-y := main.o $(call kcpp-objs,mydrv,core)
 #
-# Link only the areas you use: each area's shims import that subsystem's symbols.
-kcpp-area-core := \
-	runtime/module.o runtime/runtime.o runtime/cxxabi.o runtime/print.o runtime/format.o \
-	runtime/errno_check.o alloc/alloc.o sync/locks.o sync/wait.o sync/refcount.o \
-	task/time.o task/workqueue.o uaccess/uaccess.o params/params.o params/parse.o
+# Link only the areas you use: each area's shims import that subsystem's symbols, and
+# `ld -r` keeps whatever is linked. `core` is every general-purpose area.
+kcpp-area-rt := runtime/module.o runtime/runtime.o runtime/cxxabi.o runtime/errno_check.o \
+	alloc/alloc.o
+kcpp-area-print := runtime/print.o runtime/format.o
+kcpp-area-sync := sync/locks.o sync/wait.o sync/refcount.o
+kcpp-area-task := task/time.o task/workqueue.o
+kcpp-area-uaccess := uaccess/uaccess.o
+kcpp-area-params := params/params.o params/parse.o
+kcpp-area-core := $(foreach a,rt print sync task uaccess params,$(kcpp-area-$(a)))
 kcpp-area-kunit := kunit/kunit.o kunit/oracles.o
 kcpp-area-net-phy := net/phy.o
 
