@@ -18,9 +18,9 @@ struct AsixAx88772A {
 	static constexpr const char *name = "Asix Electronics AX88772A";
 	static constexpr u32 flags = flags::IS_INTERNAL;
 
-	static Result<void> soft_reset(Device &dev) { return asix_soft_reset(dev); }
-	static Result<void> suspend(Device &dev) { return dev.genphy_suspend(); }
-	static Result<void> resume(Device &dev) { return dev.genphy_resume(); }
+	static constexpr auto soft_reset = asix_soft_reset;
+	static constexpr auto suspend = genphy::suspend;
+	static constexpr auto resume = genphy::resume;
 
 	// With some old switches the AX88772A reports an active link while LPA reads 0, so
 	// linkmode resolution would fail: take speed and duplex from BMCR first.
@@ -57,16 +57,16 @@ struct AsixAx88772C {
 	static constexpr const char *name = "Asix Electronics AX88772C";
 	static constexpr u32 flags = flags::IS_INTERNAL;
 
-	static Result<void> soft_reset(Device &dev) { return asix_soft_reset(dev); }
-	static Result<void> suspend(Device &dev) { return dev.genphy_suspend(); }
-	static Result<void> resume(Device &dev) { return dev.genphy_resume(); }
+	static constexpr auto soft_reset = asix_soft_reset;
+	static constexpr auto suspend = genphy::suspend;
+	static constexpr auto resume = genphy::resume;
 };
 
 struct AsixAx88796B {
 	static constexpr DeviceId id = DeviceId::model(0x003b1841);
 	static constexpr const char *name = "Asix Electronics AX88796B";
 
-	static Result<void> soft_reset(Device &dev) { return asix_soft_reset(dev); }
+	static constexpr auto soft_reset = asix_soft_reset;
 };
 
 KCPP_PHY_MODULE(asix_tbl, "GPL", AsixAx88772A, AsixAx88772C, AsixAx88796B);

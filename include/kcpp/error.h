@@ -46,12 +46,19 @@ namespace code {
 #undef KCPP_ERRNO
 } // namespace code
 
+namespace detail {
+// Out of line and cold: the check below is inlined at every C call site.
+[[gnu::cold, gnu::noinline]] inline int bad_errno()
+{
+	kcpp_warn(__FILE__, __LINE__, "kcpp: Error::from_errno called with a non-errno value");
+	return 22; // EINVAL
+}
+} // namespace detail
+
 inline Error Error::from_errno(int negative_errno)
 {
-	if (KCPP_UNLIKELY(negative_errno >= 0 || negative_errno < -4095)) {
-		kcpp_warn(__FILE__, __LINE__, "kcpp: Error::from_errno called with a non-errno value");
-		return Error(22); // EINVAL
-	}
+	if (KCPP_UNLIKELY(negative_errno >= 0 || negative_errno < -4095))
+		return Error(detail::bad_errno());
 	return Error(-negative_errno);
 }
 

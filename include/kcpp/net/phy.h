@@ -21,7 +21,8 @@
 // Callbacks (all optional): soft_reset, probe, get_features, config_aneg, read_status,
 // suspend, resume (Result<void>(Device &)); match_phy_device (bool(Device &)); read_mmd
 // (Result<u16>(Device &, int devnum, u16 regnum)); write_mmd (Result<void>(Device &, int,
-// u16, u16)); link_change_notify (void(Device &)).
+// u16, u16)); link_change_notify (void(Device &)). Each is a static member function or a
+// static constexpr pointer to a function (`static constexpr auto resume = genphy::resume;`).
 #pragma once
 
 #include <kcpp/error.h>
@@ -146,6 +147,18 @@ private:
 	kcpp_phy_device *raw_;
 };
 
+// phylib's generic callbacks as functions a driver can name directly, as C drivers write
+// `.suspend = genphy_suspend`:  static constexpr auto suspend = genphy::suspend;
+// Drivers that share a callback this way also share its adapter code.
+namespace genphy {
+inline Result<void> soft_reset(Device &dev) { return dev.genphy_soft_reset(); }
+inline Result<void> suspend(Device &dev) { return dev.genphy_suspend(); }
+inline Result<void> resume(Device &dev) { return dev.genphy_resume(); }
+inline Result<void> read_status(Device &dev) { return dev.genphy_read_status(); }
+inline Result<void> config_aneg(Device &dev) { return dev.genphy_config_aneg(); }
+inline Result<void> read_abilities(Device &dev) { return dev.genphy_read_abilities(); }
+} // namespace genphy
+
 namespace detail {
 
 // C-ABI adapters from a driver's static C++ callbacks to struct phy_driver's members.
@@ -187,27 +200,27 @@ template <typename D> constexpr kcpp_phy_driver_desc describe()
 	if constexpr (requires { D::flags; })
 		d.flags = D::flags;
 	if constexpr (requires { &D::soft_reset; })
-		d.soft_reset = &adapt<&D::soft_reset>;
+		d.soft_reset = &adapt<D::soft_reset>;
 	if constexpr (requires { &D::probe; })
-		d.probe = &adapt<&D::probe>;
+		d.probe = &adapt<D::probe>;
 	if constexpr (requires { &D::get_features; })
-		d.get_features = &adapt<&D::get_features>;
+		d.get_features = &adapt<D::get_features>;
 	if constexpr (requires { &D::match_phy_device; })
-		d.match_phy_device = &adapt_match<&D::match_phy_device>;
+		d.match_phy_device = &adapt_match<D::match_phy_device>;
 	if constexpr (requires { &D::config_aneg; })
-		d.config_aneg = &adapt<&D::config_aneg>;
+		d.config_aneg = &adapt<D::config_aneg>;
 	if constexpr (requires { &D::read_status; })
-		d.read_status = &adapt<&D::read_status>;
+		d.read_status = &adapt<D::read_status>;
 	if constexpr (requires { &D::suspend; })
-		d.suspend = &adapt<&D::suspend>;
+		d.suspend = &adapt<D::suspend>;
 	if constexpr (requires { &D::resume; })
-		d.resume = &adapt<&D::resume>;
+		d.resume = &adapt<D::resume>;
 	if constexpr (requires { &D::read_mmd; })
-		d.read_mmd = &adapt_read_mmd<&D::read_mmd>;
+		d.read_mmd = &adapt_read_mmd<D::read_mmd>;
 	if constexpr (requires { &D::write_mmd; })
-		d.write_mmd = &adapt_write_mmd<&D::write_mmd>;
+		d.write_mmd = &adapt_write_mmd<D::write_mmd>;
 	if constexpr (requires { &D::link_change_notify; })
-		d.link_change_notify = &adapt_notify<&D::link_change_notify>;
+		d.link_change_notify = &adapt_notify<D::link_change_notify>;
 	return d;
 }
 

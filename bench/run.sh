@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# ./kcpp bench WHAT — benchmarks that print ratios against the C driver measured alike.
+#   phy   code size of kcpp_ax88796b.ko vs the kernel's ax88796b.ko (Debian 6.12 kernel)
+set -euo pipefail
+source "$(dirname "$0")/../scripts/common.sh"
+source "$KCPP_ROOT/qemu/kernel.sh"
+
+case ${1:-} in
+phy)
+	"$KCPP_ROOT/scripts/build-modules.sh" --kernel debian
+	kcpp_kernel_resolve debian
+	c_ko=$(find "$KCPP_K_MODDIR" -name 'ax88796b.ko*' -print -quit)
+	[[ -n $c_ko ]] || die "the kernel's ax88796b module is not installed"
+	python3 "$KCPP_ROOT/bench/phy_size.py" "$KCPP_BUILD/modules/debian/kcpp_ax88796b.ko" "$c_ko" \
+		"$KCPP_BUILD/kbuild/debian/drivers/phy_ax88796b/kcpp_ax88796b.mod" "$KCPP_BUILD/bench/phy.json"
+	;;
+*) die "usage: ./kcpp bench phy" ;;
+esac
