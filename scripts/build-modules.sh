@@ -5,19 +5,29 @@
 # build/kbuild/<kind>/ so the checkout stays clean and two kernels never share objects.
 #
 # usage: scripts/build-modules.sh --kernel debian|debug
+#        scripts/build-modules.sh --kdir DIR      (any kernel build dir; output kind "custom")
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 source "$KCPP_ROOT/qemu/kernel.sh"
 
-kind=
+usage="usage: scripts/build-modules.sh --kernel debian|debug | --kdir DIR"
+kind= kdir=
 while (($#)); do
 	case $1 in
 	--kernel) kind=${2:?}; shift 2 ;;
-	*) die "usage: scripts/build-modules.sh --kernel debian|debug" ;;
+	--kdir) kdir=${2:?}; shift 2 ;;
+	*) die "$usage" ;;
 	esac
 done
-[[ -n $kind ]] || die "usage: scripts/build-modules.sh --kernel debian|debug"
-kcpp_kernel_resolve "$kind"
+if [[ -n $kdir ]]; then
+	[[ -f $kdir/Makefile && -f $kdir/Module.symvers ]] || die "$kdir is not a prepared kernel build dir"
+	kind=custom
+	KCPP_K_BUILD=$kdir
+	KCPP_K_RELEASE=$(make -s -C "$kdir" kernelrelease)
+else
+	[[ -n $kind ]] || die "$usage"
+	kcpp_kernel_resolve "$kind"
+fi
 
 src=$KCPP_BUILD/kbuild/$kind
 out=$KCPP_BUILD/modules/$kind
