@@ -46,6 +46,10 @@ struct kcpp_workqueue;		/* struct workqueue_struct, owned by the kernel */
 struct kcpp_kunit;		/* struct kunit */
 struct kcpp_phy_device;		/* struct phy_device, owned by phylib */
 struct kcpp_phy_drivers;	/* a registered struct phy_driver array (src/net/phy.c) */
+struct kcpp_tag_set;		/* struct kcpp_tag_set (src/block/mq_types.h): tag set + ops */
+struct kcpp_gendisk;		/* struct gendisk, owned by the block layer */
+struct kcpp_request;		/* struct request */
+struct kcpp_blk_mq_hw_ctx;	/* struct blk_mq_hw_ctx */
 
 KCPP_C_BEGIN
 
@@ -252,6 +256,42 @@ int kcpp_phy_speed(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
 int kcpp_phy_duplex(const struct kcpp_phy_device *dev) KCPP_NOEXCEPT;
 void kcpp_phy_set_speed(struct kcpp_phy_device *dev, int speed) KCPP_NOEXCEPT;
 void kcpp_phy_set_duplex(struct kcpp_phy_device *dev, int duplex) KCPP_NOEXCEPT;
+
+/* ---- blk-mq (src/block/mq.c, area block) ------------------------------------------- */
+/* The blk_mq_ops callbacks C++ defines (NULL for the others), with struct blk_mq_ops'
+ * ABI: statuses are blk_status_t (u8), queue_rq's second argument is the
+ * struct blk_mq_queue_data C++ mirrors. */
+struct kcpp_blk_mq_ops_desc {
+	unsigned char (*queue_rq)(struct kcpp_blk_mq_hw_ctx *hctx, const void *bd);
+	void (*commit_rqs)(struct kcpp_blk_mq_hw_ctx *hctx);
+	void (*complete)(struct kcpp_request *rq);
+	int (*timeout)(struct kcpp_request *rq);
+};
+struct kcpp_disk_config {
+	const char *name;
+	unsigned long long capacity_sectors;
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int max_hw_sectors;		/* 0: the block layer's default */
+	unsigned int max_discard_sectors;	/* 0: no discard */
+	unsigned int max_write_zeroes_sectors;	/* 0: no write zeroes */
+	int rotational;
+	int write_cache;
+	int fua;
+};
+int kcpp_tag_set_init(struct kcpp_tag_set *ts, const struct kcpp_blk_mq_ops_desc *ops,
+		      unsigned int nr_hw_queues, unsigned int queue_depth, unsigned int cmd_size,
+		      unsigned int flags, unsigned int timeout_ms) KCPP_NOEXCEPT;
+void kcpp_tag_set_free(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
+/* Allocates the disk with the given limits and queuedata, sets its capacity and adds it. */
+int kcpp_gendisk_create(struct kcpp_tag_set *ts, const struct kcpp_disk_config *cfg,
+			void *queuedata, struct kcpp_lock_class_key *key,
+			struct kcpp_gendisk **out) KCPP_NOEXCEPT;
+void kcpp_gendisk_destroy(struct kcpp_gendisk *disk) KCPP_NOEXCEPT;
+void kcpp_blk_mq_start_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
+void kcpp_blk_mq_end_request(struct kcpp_request *rq, unsigned char status) KCPP_NOEXCEPT;
+int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq) KCPP_NOEXCEPT;
+void kcpp_blk_mq_complete_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 
 /* ---- test-only oracles: the kernel's own C versions of helpers C++ inlines ---------- */
 unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;

@@ -109,6 +109,7 @@ kcpp-area-params := params/params.o params/parse.o
 kcpp-area-core := $(foreach a,rt print sync task uaccess params,$(kcpp-area-$(a)))
 kcpp-area-kunit := kunit/kunit.o kunit/oracles.o
 kcpp-area-net-phy := net/phy.o
+kcpp-area-block := block/mq.o
 
 define kcpp-module-rules
 $$(obj)/kcpp-$(1)/%.o: private modname = $(1)

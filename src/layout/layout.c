@@ -5,6 +5,8 @@
  * read from the headers of the kernel being built against. Never linked into a module.
  */
 #include <linux/kbuild.h>
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/lockdep.h>
@@ -22,6 +24,7 @@
 #include <kunit/test.h>
 #endif
 #include "../task/work_types.h"
+#include "../block/mq_types.h"
 
 #define LAYOUT(name, type)                              \
 	DEFINE(KCPP_SIZEOF_##name, sizeof(type));       \
@@ -90,6 +93,53 @@ int main(void)
 	DEFINE(KCPP_PHY_STATE_CABLETEST, PHY_CABLETEST);
 	DEFINE(KCPP_PHY_IS_INTERNAL, PHY_IS_INTERNAL);
 	LAYOUT(MDIO_DEVICE_ID, struct mdio_device_id);
+	BLANK();
+
+	COMMENT("blk-mq: statuses, request ops and the fields C++ reads inline on the I/O path");
+	LAYOUT(TAG_SET, struct kcpp_tag_set);
+	DEFINE(KCPP_SIZEOF_REQUEST, sizeof(struct request));
+	DEFINE(KCPP_SIZEOF_REQUEST_CMD_FLAGS, sizeof_field(struct request, cmd_flags));
+	DEFINE(KCPP_SIZEOF_REQUEST_SECTOR, sizeof_field(struct request, __sector));
+	DEFINE(KCPP_SIZEOF_REQUEST_DATA_LEN, sizeof_field(struct request, __data_len));
+	DEFINE(KCPP_SIZEOF_REQUEST_TAG, sizeof_field(struct request, tag));
+	DEFINE(KCPP_SIZEOF_HCTX_QUEUE_NUM, sizeof_field(struct blk_mq_hw_ctx, queue_num));
+	OFFSET(KCPP_OFFSETOF_REQUEST_CMD_FLAGS, request, cmd_flags);
+	OFFSET(KCPP_OFFSETOF_REQUEST_SECTOR, request, __sector);
+	OFFSET(KCPP_OFFSETOF_REQUEST_DATA_LEN, request, __data_len);
+	OFFSET(KCPP_OFFSETOF_REQUEST_TAG, request, tag);
+	OFFSET(KCPP_OFFSETOF_REQUEST_Q, request, q);
+	OFFSET(KCPP_OFFSETOF_QUEUE_QUEUEDATA, request_queue, queuedata);
+	OFFSET(KCPP_OFFSETOF_HCTX_QUEUE, blk_mq_hw_ctx, queue);
+	OFFSET(KCPP_OFFSETOF_HCTX_QUEUE_NUM, blk_mq_hw_ctx, queue_num);
+	LAYOUT(BLK_MQ_QUEUE_DATA, struct blk_mq_queue_data);
+	OFFSET(KCPP_OFFSETOF_QUEUE_DATA_RQ, blk_mq_queue_data, rq);
+	OFFSET(KCPP_OFFSETOF_QUEUE_DATA_LAST, blk_mq_queue_data, last);
+	DEFINE(KCPP_REQ_OP_MASK, (__force unsigned int)REQ_OP_MASK);
+	DEFINE(KCPP_REQ_OP_READ, (__force unsigned int)REQ_OP_READ);
+	DEFINE(KCPP_REQ_OP_WRITE, (__force unsigned int)REQ_OP_WRITE);
+	DEFINE(KCPP_REQ_OP_FLUSH, (__force unsigned int)REQ_OP_FLUSH);
+	DEFINE(KCPP_REQ_OP_DISCARD, (__force unsigned int)REQ_OP_DISCARD);
+	DEFINE(KCPP_REQ_OP_WRITE_ZEROES, (__force unsigned int)REQ_OP_WRITE_ZEROES);
+	DEFINE(KCPP_REQ_FUA, (__force unsigned int)REQ_FUA);
+	DEFINE(KCPP_REQ_PREFLUSH, (__force unsigned int)REQ_PREFLUSH);
+	DEFINE(KCPP_BLK_STS_OK, (__force unsigned int)BLK_STS_OK);
+	DEFINE(KCPP_BLK_STS_NOTSUPP, (__force unsigned int)BLK_STS_NOTSUPP);
+	DEFINE(KCPP_BLK_STS_TIMEOUT, (__force unsigned int)BLK_STS_TIMEOUT);
+	DEFINE(KCPP_BLK_STS_NOSPC, (__force unsigned int)BLK_STS_NOSPC);
+	DEFINE(KCPP_BLK_STS_TRANSPORT, (__force unsigned int)BLK_STS_TRANSPORT);
+	DEFINE(KCPP_BLK_STS_TARGET, (__force unsigned int)BLK_STS_TARGET);
+	DEFINE(KCPP_BLK_STS_MEDIUM, (__force unsigned int)BLK_STS_MEDIUM);
+	DEFINE(KCPP_BLK_STS_RESOURCE, (__force unsigned int)BLK_STS_RESOURCE);
+	DEFINE(KCPP_BLK_STS_IOERR, (__force unsigned int)BLK_STS_IOERR);
+	DEFINE(KCPP_BLK_STS_AGAIN, (__force unsigned int)BLK_STS_AGAIN);
+	DEFINE(KCPP_BLK_STS_DEV_RESOURCE, (__force unsigned int)BLK_STS_DEV_RESOURCE);
+	DEFINE(KCPP_BLK_STS_OFFLINE, (__force unsigned int)BLK_STS_OFFLINE);
+	DEFINE(KCPP_BLK_STS_INVAL, (__force unsigned int)BLK_STS_INVAL);
+	DEFINE(KCPP_BLK_EH_DONE, BLK_EH_DONE);
+	DEFINE(KCPP_BLK_EH_RESET_TIMER, BLK_EH_RESET_TIMER);
+	DEFINE(KCPP_BLK_MQ_F_SHOULD_MERGE, BLK_MQ_F_SHOULD_MERGE);
+	DEFINE(KCPP_BLK_MQ_F_BLOCKING, BLK_MQ_F_BLOCKING);
+	DEFINE(KCPP_SECTOR_SHIFT, SECTOR_SHIFT);
 	BLANK();
 
 	COMMENT("Kernel facts");

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+// kcpp/block/mq.h — block drivers on blk-mq: operations, tag sets, disks, requests.
+//
+// A driver describes its operations as a type; only what it defines reaches struct
+// blk_mq_ops:
+//
+//     struct MyOps {
+//         struct QueueData { ... };                  // per disk, owned by the GenDisk
+//         struct RequestData { ... };                // optional: per request (the PDU)
+//         static Status queue_rq(QueueData &, HwQueue, Request rq, bool last);
+//         static void commit_rqs(QueueData &, HwQueue);          // optional
+//         static void complete(Request rq);                      // optional
+//         static TimeoutAction timeout(Request rq);              // optional
+//     };
+//     auto set = TRY(TagSet<MyOps>::create(gfp::KERNEL, {.nr_hw_queues = 2, .queue_depth = 64}));
+//     auto disk = TRY(GenDisk<MyOps>::create(KCPP_LOCK_CLASS("mydisk"), move(set), config,
+//                                            TRY(Box<MyOps::QueueData>::make(gfp::KERNEL))));
+//
+// Request field reads on the I/O path (operation, sector, length, tag, per-request data)
+// are inline loads at offsets from kcpp/gen/layout.h rather than shim calls; each names the
+// kernel accessor it mirrors. tests/kunit/block_test.cpp compares them with the C ones.
+#pragma once
+
+#include <kcpp/arc.h>
+#include <kcpp/box.h>
+#include <kcpp/error.h>
+#include <kcpp/lock_class.h>
+
+namespace kcpp::block {
+
+// blk_status_t values.
+enum class Status : u8 {
+	Ok = KCPP_BLK_STS_OK,
+	NotSupported = KCPP_BLK_STS_NOTSUPP,
+	Timeout = KCPP_BLK_STS_TIMEOUT,
+	NoSpace = KCPP_BLK_STS_NOSPC,
+	Transport = KCPP_BLK_STS_TRANSPORT,
+	Target = KCPP_BLK_STS_TARGET,
+	Medium = KCPP_BLK_STS_MEDIUM,
+	Resource = KCPP_BLK_STS_RESOURCE,
+	IoErr = KCPP_BLK_STS_IOERR,
+	Again = KCPP_BLK_STS_AGAIN,
+	DevResource = KCPP_BLK_STS_DEV_RESOURCE,
+	Offline = KCPP_BLK_STS_OFFLINE,
+	Invalid = KCPP_BLK_STS_INVAL,
+};
+
+// The block status for an errno, as the kernel's errno_to_blk_status() maps them.
+constexpr Status to_status(Error e)
+{
+	switch (e.code()) {
+	case 95: /* EOPNOTSUPP */ return Status::NotSupported;
+	case 110: /* ETIMEDOUT */ return Status::Timeout;
+	case 28: /* ENOSPC */ return Status::NoSpace;
+	case 67: /* ENOLINK */ return Status::Transport;
+	case 121: /* EREMOTEIO */ return Status::Target;
+	case 61: /* ENODATA */ return Status::Medium;
+	case 12: /* ENOMEM */ return Status::Resource;
+	case 11: /* EAGAIN */ return Status::Again;
+	case 19: /* ENODEV */ return Status::Offline;
+	case 22: /* EINVAL */ return Status::Invalid;
+	default: return Status::IoErr;
+	}
+}
+
+// The operation of a request (REQ_OP_*); other values are ops a driver did not ask for.
+enum class Op : u32 {
+	Read = KCPP_REQ_OP_READ,
+	Write = KCPP_REQ_OP_WRITE,
+	Flush = KCPP_REQ_OP_FLUSH,
+	Discard = KCPP_REQ_OP_DISCARD,
+	WriteZeroes = KCPP_REQ_OP_WRITE_ZEROES,
+};
+
+enum class TimeoutAction : int { Done = KCPP_BLK_EH_DONE, ResetTimer = KCPP_BLK_EH_RESET_TIMER };
+
+inline constexpr unsigned SECTOR_SHIFT = KCPP_SECTOR_SHIFT;
+
+static_assert(KCPP_SIZEOF_REQUEST_CMD_FLAGS == sizeof(u32));
+static_assert(KCPP_SIZEOF_REQUEST_SECTOR == sizeof(u64));
+static_assert(KCPP_SIZEOF_REQUEST_DATA_LEN == sizeof(u32));
+static_assert(KCPP_SIZEOF_REQUEST_TAG == sizeof(int));
+static_assert(KCPP_SIZEOF_HCTX_QUEUE_NUM == sizeof(u32));
+
+namespace detail {
+// SAFETY: reads a field of a live kernel object at the offset generated from this kernel's
+// headers, with the size static_asserted above; blk-mq guarantees the object outlives the
+// callback that received it.
+template <typename T> inline T field(const void *obj, usize offset)
+{
+	return *reinterpret_cast<const T *>(static_cast<const u8 *>(obj) + offset);
+}
+} // namespace detail
+
+// A request blk-mq handed to the driver. A plain handle: the request lives until the
+// driver ends or completes it.
+class Request {
+public:
+	explicit Request(kcpp_request *raw) : raw_(raw) {}
+
+	// req_op(): cmd_flags & REQ_OP_MASK.
+	Op op() const { return static_cast<Op>(cmd_flags() & KCPP_REQ_OP_MASK); }
+	bool is_fua() const { return cmd_flags() & KCPP_REQ_FUA; }
+	bool is_preflush() const { return cmd_flags() & KCPP_REQ_PREFLUSH; }
+	// blk_rq_pos(), blk_rq_bytes(), blk_rq_sectors().
+	u64 sector() const { return detail::field<u64>(raw_, KCPP_OFFSETOF_REQUEST_SECTOR); }
+	u32 bytes() const { return detail::field<u32>(raw_, KCPP_OFFSETOF_REQUEST_DATA_LEN); }
+	u32 sectors() const { return bytes() >> SECTOR_SHIFT; }
+	int tag() const { return detail::field<int>(raw_, KCPP_OFFSETOF_REQUEST_TAG); }
+
+	// blk_mq_rq_to_pdu(): the driver's per-request data, right after struct request.
+	template <typename T> T &data() const
+	{
+		// SAFETY: the tag set reserved cmd_size = sizeof(Ops::RequestData) bytes after every
+		// request, suitably aligned; T is that type, trivially constructible and destructible
+		// (TagSet checks), so the raw bytes are a T for the driver to fill in queue_rq.
+		return *reinterpret_cast<T *>(reinterpret_cast<u8 *>(raw_) + KCPP_SIZEOF_REQUEST);
+	}
+
+	void start() { kcpp_blk_mq_start_request(raw_); }
+	void end(Status s) { kcpp_blk_mq_end_request(raw_, static_cast<u8>(s)); }
+	// Completes through the complete() operation, on the submitting CPU if needed.
+	void complete() { kcpp_blk_mq_complete_request(raw_); }
+	kcpp_request *raw() const { return raw_; }
+
+private:
+	u32 cmd_flags() const { return detail::field<u32>(raw_, KCPP_OFFSETOF_REQUEST_CMD_FLAGS); }
+	kcpp_request *raw_;
+};
+
+// A hardware queue (struct blk_mq_hw_ctx), as queue_rq and commit_rqs see it.
+class HwQueue {
+public:
+	explicit HwQueue(kcpp_blk_mq_hw_ctx *raw) : raw_(raw) {}
+	// hctx->queue_num.
+	u32 index() const { return detail::field<u32>(raw_, KCPP_OFFSETOF_HCTX_QUEUE_NUM); }
+	// hctx->queue->queuedata: the GenDisk's QueueData.
+	void *queuedata() const
+	{
+		const void *q = detail::field<const void *>(raw_, KCPP_OFFSETOF_HCTX_QUEUE);
+		return detail::field<void *>(q, KCPP_OFFSETOF_QUEUE_QUEUEDATA);
+	}
+
+private:
+	kcpp_blk_mq_hw_ctx *raw_;
+};
+
+namespace detail {
+
+// struct blk_mq_queue_data, mirrored (offsets checked).
+struct QueueRqData {
+	kcpp_request *rq;
+	bool last;
+};
+static_assert(sizeof(QueueRqData) == KCPP_SIZEOF_BLK_MQ_QUEUE_DATA);
+static_assert(__builtin_offsetof(QueueRqData, rq) == KCPP_OFFSETOF_QUEUE_DATA_RQ);
+static_assert(__builtin_offsetof(QueueRqData, last) == KCPP_OFFSETOF_QUEUE_DATA_LAST);
+
+template <typename Ops> u8 queue_rq(kcpp_blk_mq_hw_ctx *raw, const void *bd)
+{
+	// SAFETY: blk-mq passes a struct blk_mq_queue_data, mirrored by QueueRqData; the
+	// queuedata of a GenDisk<Ops> is always its Ops::QueueData.
+	const auto *data = static_cast<const QueueRqData *>(bd);
+	HwQueue hctx(raw);
+	auto *qd = static_cast<typename Ops::QueueData *>(hctx.queuedata());
+	return static_cast<u8>(Ops::queue_rq(*qd, hctx, Request(data->rq), data->last));
+}
+template <typename Ops> void commit_rqs(kcpp_blk_mq_hw_ctx *raw)
+{
+	HwQueue hctx(raw);
+	Ops::commit_rqs(*static_cast<typename Ops::QueueData *>(hctx.queuedata()), hctx);
+}
+template <typename Ops> void complete(kcpp_request *rq) { Ops::complete(Request(rq)); }
+template <typename Ops> int timeout(kcpp_request *rq) { return static_cast<int>(Ops::timeout(Request(rq))); }
+
+template <typename Ops> constexpr kcpp_blk_mq_ops_desc describe()
+{
+	kcpp_blk_mq_ops_desc d{};
+	d.queue_rq = &queue_rq<Ops>;
+	if constexpr (requires { &Ops::commit_rqs; })
+		d.commit_rqs = &commit_rqs<Ops>;
+	if constexpr (requires { &Ops::complete; })
+		d.complete = &complete<Ops>;
+	if constexpr (requires { &Ops::timeout; })
+		d.timeout = &timeout<Ops>;
+	return d;
+}
+
+struct NoRequestData {};
+template <typename Ops> struct RequestDataOf {
+	using type = NoRequestData;
+};
+template <typename Ops>
+	requires requires { typename Ops::RequestData; }
+struct RequestDataOf<Ops> {
+	using type = typename Ops::RequestData;
+};
+
+} // namespace detail
+
+template <typename Ops> class GenDisk;
+
+// A blk-mq tag set: hardware queues, queue depth, per-request data.
+template <typename Ops> class TagSet : Pinned {
+public:
+	using RequestData = typename detail::RequestDataOf<Ops>::type;
+	static_assert(is_trivially_destructible_v<RequestData> && __is_trivially_constructible(RequestData),
+		      "per-request data is raw memory blk-mq never constructs or destroys: keep it plain");
+
+	struct Config {
+		u32 nr_hw_queues = 1;
+		u32 queue_depth = 64;
+		u32 flags = KCPP_BLK_MQ_F_SHOULD_MERGE;
+		u32 timeout_ms = 0; // 0: the block layer's default (30 s)
+	};
+
+	[[nodiscard]] static Result<Arc<TagSet>> create(Gfp gfp, const Config &config)
+	{
+		Arc<TagSet> set = TRY(Arc<TagSet>::make(gfp));
+		TRY(set->init(config));
+		return set;
+	}
+	~TagSet()
+	{
+		if (live_)
+			kcpp_tag_set_free(raw());
+	}
+
+	kcpp_tag_set *raw() const { return const_cast<kcpp_tag_set *>(storage_.as<kcpp_tag_set>()); }
+
+private:
+	static constexpr kcpp_blk_mq_ops_desc ops_ = detail::describe<Ops>();
+
+	// Runs once, right after construction, before the Arc is shared.
+	Result<void> init(const Config &c) const
+	{
+		constexpr u32 cmd_size = is_same_v<RequestData, detail::NoRequestData> ? 0 : sizeof(RequestData);
+		TRY(to_result(kcpp_tag_set_init(raw(), &ops_, c.nr_hw_queues, c.queue_depth, cmd_size, c.flags,
+						c.timeout_ms)));
+		live_ = true;
+		return {};
+	}
+
+	Opaque<KCPP_SIZEOF_TAG_SET, KCPP_ALIGNOF_TAG_SET> storage_;
+	mutable bool live_ = false;
+};
+
+struct DiskConfig {
+	const char *name;
+	u64 capacity_sectors;
+	u32 logical_block_size = 512;
+	u32 physical_block_size = 512;
+	u32 max_hw_sectors = 0;
+	u32 max_discard_sectors = 0;
+	u32 max_write_zeroes_sectors = 0;
+	bool rotational = false;
+	bool write_cache = false;
+	bool fua = false;
+};
+
+// A disk on a tag set. Owns its QueueData and keeps the tag set alive; destroying it
+// removes the disk (del_gendisk waits for outstanding I/O) before either goes away.
+template <typename Ops> class GenDisk {
+public:
+	using QueueData = typename Ops::QueueData;
+
+	[[nodiscard]] static Result<GenDisk> create(LockClass cls, Arc<TagSet<Ops>> set, const DiskConfig &cfg,
+						    Box<QueueData> queuedata)
+	{
+		const kcpp_disk_config c = {cfg.name, cfg.capacity_sectors, cfg.logical_block_size,
+					    cfg.physical_block_size, cfg.max_hw_sectors, cfg.max_discard_sectors,
+					    cfg.max_write_zeroes_sectors, cfg.rotational, cfg.write_cache, cfg.fua};
+		kcpp_gendisk *disk = nullptr;
+		TRY(to_result(kcpp_gendisk_create(set->raw(), &c, queuedata.get(), cls.key->raw(), &disk)));
+		return GenDisk(disk, move(set), move(queuedata));
+	}
+
+	GenDisk(GenDisk &&o)
+		: disk_(exchange(o.disk_, nullptr)), set_(move(o.set_)), queuedata_(move(o.queuedata_))
+	{
+	}
+	GenDisk(const GenDisk &) = delete;
+	GenDisk &operator=(const GenDisk &) = delete;
+	~GenDisk()
+	{
+		if (disk_ != nullptr)
+			kcpp_gendisk_destroy(disk_);
+	}
+
+	QueueData &queuedata() const { return *queuedata_; }
+
+private:
+	GenDisk(kcpp_gendisk *disk, Arc<TagSet<Ops>> set, Box<QueueData> qd)
+		: disk_(disk), set_(move(set)), queuedata_(move(qd))
+	{
+	}
+	kcpp_gendisk *disk_;
+	Arc<TagSet<Ops>> set_;
+	Box<QueueData> queuedata_;
+};
+
+} // namespace kcpp::block
