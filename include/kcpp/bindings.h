@@ -50,6 +50,8 @@ struct kcpp_tag_set;		/* struct kcpp_tag_set (src/block/mq_types.h): tag set + o
 struct kcpp_gendisk;		/* struct gendisk, owned by the block layer */
 struct kcpp_request;		/* struct request */
 struct kcpp_blk_mq_hw_ctx;	/* struct blk_mq_hw_ctx */
+struct kcpp_pci_dev;		/* struct pci_dev, owned by the PCI core */
+struct kcpp_device;		/* struct device, owned by the driver core */
 
 KCPP_C_BEGIN
 
@@ -201,6 +203,9 @@ void kcpp_kunit_abort(struct kcpp_kunit *test, const char *file, int line,
 		      const char *msg) KCPP_NOEXCEPT KCPP_NORETURN;
 void kcpp_kunit_skip(struct kcpp_kunit *test, const char *reason) KCPP_NOEXCEPT;
 void kcpp_kunit_log(struct kcpp_kunit *test, const char *msg) KCPP_NOEXCEPT;
+/* Maps size bytes of anonymous read-write user memory in the test thread's own mm (attached
+ * on first use, torn down with the test case): its user address, or 0 on failure. */
+kcpp_uptr_t kcpp_kunit_alloc_user(struct kcpp_kunit *test, kcpp_size_t size) KCPP_NOEXCEPT;
 
 /* ---- PHY drivers (src/net/phy.c, area net-phy) ------------------------------------ */
 /*
@@ -292,6 +297,64 @@ void kcpp_blk_mq_start_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_end_request(struct kcpp_request *rq, unsigned char status) KCPP_NOEXCEPT;
 int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_complete_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
+
+/* ---- devices (src/device/device.c, area device) ------------------------------------ */
+/* dev_printk at a loglevel digit 0..7; msg need not be NUL-terminated. */
+void kcpp_dev_print(const struct kcpp_device *dev, int level, const char *msg,
+		    kcpp_size_t len) KCPP_NOEXCEPT;
+const char *kcpp_dev_name(const struct kcpp_device *dev) KCPP_NOEXCEPT;
+
+/* ---- PCI, DMA, IRQ (src/pci, area pci) ------------------------------------------------ */
+/*
+ * A PCI driver as C++ describes it. ids is a struct pci_device_id array (mirrored in
+ * kcpp/pci.h), terminated by a zero entry. probe returns 0 and the driver data in *data, or
+ * -errno; remove gets that data back on unbind and must release everything it holds.
+ */
+struct kcpp_pci_driver_desc {
+	const char *name;
+	const void *ids;
+	int (*probe)(struct kcpp_pci_dev *pdev, const void *id, void **data);
+	void (*remove)(struct kcpp_pci_dev *pdev, void *data);
+	void (*shutdown)(struct kcpp_pci_dev *pdev, void *data);
+};
+int kcpp_pci_register_driver(const struct kcpp_pci_driver_desc *desc) KCPP_NOEXCEPT;
+void kcpp_pci_unregister_driver(void) KCPP_NOEXCEPT;
+struct kcpp_device *kcpp_pci_to_dev(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+unsigned short kcpp_pci_vendor(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+unsigned short kcpp_pci_device(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+unsigned char kcpp_pci_revision(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+int kcpp_pci_enable_device(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+void kcpp_pci_disable_device(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+void kcpp_pci_set_master(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+void kcpp_pci_clear_master(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+int kcpp_pci_request_regions(struct kcpp_pci_dev *pdev, const char *name) KCPP_NOEXCEPT;
+void kcpp_pci_release_regions(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+unsigned long long kcpp_pci_resource_len(const struct kcpp_pci_dev *pdev, int bar) KCPP_NOEXCEPT;
+/* pci_iomap of the whole BAR (NULL on failure); *len gets its length. */
+void *kcpp_pci_iomap(struct kcpp_pci_dev *pdev, int bar, unsigned long long *len) KCPP_NOEXCEPT;
+void kcpp_pci_iounmap(struct kcpp_pci_dev *pdev, void *addr) KCPP_NOEXCEPT;
+/* flags: KCPP_PCI_IRQ_* from kcpp/gen/layout.h. Returns the number of vectors or -errno. */
+int kcpp_pci_alloc_irq_vectors(struct kcpp_pci_dev *pdev, unsigned int min, unsigned int max,
+			       unsigned int flags) KCPP_NOEXCEPT;
+void kcpp_pci_free_irq_vectors(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+int kcpp_pci_irq_vector(struct kcpp_pci_dev *pdev, unsigned int nr) KCPP_NOEXCEPT;
+/* 1 if the vectors are MSI-X, 2 MSI, 0 INTx. */
+int kcpp_pci_irq_kind(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+
+int kcpp_dma_set_mask_and_coherent(struct kcpp_device *dev, unsigned int bits) KCPP_NOEXCEPT;
+void *kcpp_dma_alloc_coherent(struct kcpp_device *dev, kcpp_size_t size,
+			      unsigned long long *dma_handle, kcpp_gfp_t gfp) KCPP_NOEXCEPT;
+void kcpp_dma_free_coherent(struct kcpp_device *dev, kcpp_size_t size, void *cpu,
+			    unsigned long long dma_handle) KCPP_NOEXCEPT;
+
+/* An interrupt handler registration: C++-owned, pinned; handler returns 1 if it handled
+ * the interrupt (IRQ_HANDLED), 0 if not (IRQ_NONE). */
+struct kcpp_irq_handler {
+	int (*handler)(void *data);
+	void *data;
+};
+int kcpp_request_irq(int irq, struct kcpp_irq_handler *h, int shared, const char *name) KCPP_NOEXCEPT;
+void kcpp_free_irq(int irq, struct kcpp_irq_handler *h) KCPP_NOEXCEPT;
 
 /* ---- test-only oracles: the kernel's own C versions of helpers C++ inlines ---------- */
 unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;

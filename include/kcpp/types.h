@@ -109,6 +109,9 @@ KCPP_LIMITS(long long, -__LONG_LONG_MAX__ - 1, __LONG_LONG_MAX__);
 KCPP_LIMITS(bool, false, true);
 #undef KCPP_LIMITS
 
+template <usize... I> struct index_sequence {};
+template <usize N> using make_index_sequence = index_sequence<__integer_pack(N)...>;
+
 template <typename T> constexpr const T &min(const T &a, const T &b) { return b < a ? b : a; }
 template <typename T> constexpr const T &max(const T &a, const T &b) { return a < b ? b : a; }
 

@@ -110,6 +110,8 @@ kcpp-area-core := $(foreach a,rt print sync task uaccess params,$(kcpp-area-$(a)
 kcpp-area-kunit := kunit/kunit.o kunit/oracles.o
 kcpp-area-net-phy := net/phy.o
 kcpp-area-block := block/mq.o
+kcpp-area-device := device/device.o
+kcpp-area-pci := device/device.o pci/pci.o pci/dma.o pci/irq.o
 
 define kcpp-module-rules
 $$(obj)/kcpp-$(1)/%.o: private modname = $(1)
@@ -120,4 +122,4 @@ $$(obj)/kcpp-$(1)/%.o: $$(KCPP_ROOT)/src/%.c FORCE | $$(kcpp-gen-header)
 endef
 
 kcpp-objs = $(if $(obj),$(eval $(call kcpp-module-rules,$(strip $(1)))))$(addprefix \
-	kcpp-$(strip $(1))/,$(foreach a,$(2),$(kcpp-area-$(a))))
+	kcpp-$(strip $(1))/,$(sort $(foreach a,$(2),$(kcpp-area-$(a)))))

@@ -12,6 +12,7 @@
 #include <linux/lockdep.h>
 #include <linux/mod_devicetable.h>
 #include <linux/moduleparam.h>
+#include <linux/pci.h>
 #include <linux/phy.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -140,6 +141,16 @@ int main(void)
 	DEFINE(KCPP_BLK_MQ_F_SHOULD_MERGE, BLK_MQ_F_SHOULD_MERGE);
 	DEFINE(KCPP_BLK_MQ_F_BLOCKING, BLK_MQ_F_BLOCKING);
 	DEFINE(KCPP_SECTOR_SHIFT, SECTOR_SHIFT);
+	BLANK();
+
+	COMMENT("PCI: struct pci_device_id (mirrored by kcpp/pci.h), IRQ vector types");
+	LAYOUT(PCI_DEVICE_ID, struct pci_device_id);
+	OFFSET(KCPP_OFFSETOF_PCI_DEVICE_ID_DRIVER_DATA, pci_device_id, driver_data);
+	OFFSET(KCPP_OFFSETOF_PCI_DEVICE_ID_OVERRIDE_ONLY, pci_device_id, override_only);
+	DEFINE(KCPP_PCI_ANY_ID, PCI_ANY_ID);
+	DEFINE(KCPP_PCI_IRQ_INTX, PCI_IRQ_INTX);
+	DEFINE(KCPP_PCI_IRQ_MSI, PCI_IRQ_MSI);
+	DEFINE(KCPP_PCI_IRQ_MSIX, PCI_IRQ_MSIX);
 	BLANK();
 
 	COMMENT("Kernel facts");
