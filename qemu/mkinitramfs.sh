@@ -5,9 +5,12 @@
 #   dependencies and a depmod-generated modules.dep, so `modprobe NAME` works in the guest).
 #
 # usage: qemu/mkinitramfs.sh --kernel debian|debug --out FILE --script FILE
-#                            [--file SRC[:DEST]]... [--kmod NAME]...
+#                            [--file SRC[:DEST]]... [--kmod NAME]... [--bin PATH]...
 #   --file   copies SRC to /kcpp/DEST (DEST relative to /kcpp, default: SRC's basename)
 #   --kmod   a module of that kernel, e.g. ax88796b (its dependencies come along)
+#   --bin    copies the host program PATH to /bin/<basename> (replacing a busybox applet of
+#            that name) with the shared libraries and loader `ldd PATH` lists, at their host
+#            paths, e.g. --bin /usr/sbin/ethtool
 #
 # /init prints KCPP-INIT-START, runs the scenario in /kcpp, prints
 # "KCPP-SCENARIO-RESULT: pass" or "KCPP-SCENARIO-RESULT: fail rc=N", dumps kmemleak (if the
@@ -22,7 +25,7 @@ source "$KCPP_ROOT/qemu/kernel.sh"
 usage() { sed -n '/^# usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 kind='' out='' script=''
-files=() kmods=()
+files=() kmods=() bins=()
 while (($#)); do
 	case $1 in
 	--kernel) kind=${2:?}; shift 2 ;;
@@ -30,6 +33,7 @@ while (($#)); do
 	--script) script=${2:?}; shift 2 ;;
 	--file) files+=("${2:?}"); shift 2 ;;
 	--kmod) kmods+=("${2:?}"); shift 2 ;;
+	--bin) bins+=("${2:?}"); shift 2 ;;
 	-h | --help) usage ;;
 	*) note "unknown argument: $1"; usage ;;
 	esac
@@ -57,6 +61,17 @@ ln -s bin "$stage/sbin"
 mkdir -p "$stage/usr"
 ln -s ../bin "$stage/usr/bin"
 ln -s ../bin "$stage/usr/sbin"
+# Host programs (--bin) and their libraries (ldd prints "lib => /path (0x...)" and
+# "/lib64/ld-linux-x86-64.so.2 (0x...)"; a static program prints no path).
+for bin in ${bins[@]+"${bins[@]}"}; do
+	[[ -f $bin && -x $bin ]] || die "--bin $bin: not an executable file"
+	rm -f "$stage/bin/$(basename "$bin")"
+	cp -L "$bin" "$stage/bin/"
+	while read -r lib; do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done < <(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' | sort -u)
+done
 # The kernel opens /dev/console for init before devtmpfs is mounted.
 mknod -m 600 "$stage/dev/console" c 5 1
 mknod -m 666 "$stage/dev/null" c 1 3

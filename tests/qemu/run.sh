@@ -2,28 +2,41 @@
 # Runs one QEMU scenario, tests/qemu/NAME.sh, on one kernel with every kcpp module built for
 # that kernel (build/modules/KIND/*.ko, in /kcpp of the guest). An allow-list
 # tests/qemu/NAME.allow, if present, lists kernel reports the scenario expects (each with
-# the reason). Extra arguments go to qemu/run-scenario.sh (e.g. --timeout 60).
+# the reason). Scenario lines `# kmods: NAME...` add the kernel's own modules (with their
+# dependencies), `# bins: PATH...` host programs with their libraries (mkinitramfs --bin),
+# `# qemu: ARG...` extra QEMU arguments (e.g. devices). Extra arguments go to
+# qemu/run-scenario.sh (e.g. --timeout 60, --append pci=nomsi); `--as RUN` first names a
+# variant run (its log is build/qemu/RUN-KIND.log).
 #
-# usage: tests/qemu/run.sh NAME debian|debug [run-scenario options...]
+# usage: tests/qemu/run.sh NAME debian|debug [--as RUN] [run-scenario options...]
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/common.sh"
 
 name=${1:?usage: tests/qemu/run.sh NAME debian|debug}
 kind=${2:?usage: tests/qemu/run.sh NAME debian|debug}
 shift 2
+run_name=$name
+if [[ ${1:-} == --as ]]; then
+	run_name=${2:?--as needs a name}
+	shift 2
+fi
 scenario=$KCPP_ROOT/tests/qemu/$name.sh
 [[ -f $scenario ]] || die "no scenario $scenario"
 modules=$KCPP_BUILD/modules/$kind
 compgen -G "$modules/*.ko" >/dev/null || die "no modules in $modules: build them first (scripts/build-modules.sh --kernel $kind)"
 
-args=(--kernel "$kind" --script "$scenario" --out "$KCPP_BUILD/qemu/$name-$kind.cpio.gz")
+args=(--kernel "$kind" --script "$scenario" --out "$KCPP_BUILD/qemu/$run_name-$kind.cpio.gz")
 for ko in "$modules"/*.ko; do args+=(--file "$ko"); done
 while read -r kmod; do
 	[[ -n $kmod ]] && args+=(--kmod "$kmod")
 done < <(sed -n 's/^# kmods: //p' "$scenario" | tr ' ' '\n')
+while read -r bin; do
+	[[ -n $bin ]] && args+=(--bin "$bin")
+done < <(sed -n 's/^# bins: //p' "$scenario" | tr ' ' '\n')
 mkdir -p "$KCPP_BUILD/qemu"
 "$KCPP_ROOT/qemu/mkinitramfs.sh" "${args[@]}" >/dev/null
 
-run=(--kernel "$kind" --name "$name-$kind" --initrd "$KCPP_BUILD/qemu/$name-$kind.cpio.gz")
+run=(--kernel "$kind" --name "$run_name-$kind" --initrd "$KCPP_BUILD/qemu/$run_name-$kind.cpio.gz")
 [[ -f $KCPP_ROOT/tests/qemu/$name.allow ]] && run+=(--allow "$KCPP_ROOT/tests/qemu/$name.allow")
+for arg in $(sed -n 's/^# qemu: //p' "$scenario"); do run+=(--qemu-arg "$arg"); done
 exec "$KCPP_ROOT/qemu/run-scenario.sh" "${run[@]}" "$@"
