@@ -32,6 +32,9 @@ fi
 src=$KCPP_BUILD/kbuild/$kind
 out=$KCPP_BUILD/modules/$kind
 mkdir -p "$src" "$out"
+# One build per kernel at a time: a second caller waits, then finds the work done.
+exec 9>"$KCPP_BUILD/kbuild/$kind.lock"
+flock 9
 # Sources only. Excluded names are also protected from --delete, so Kbuild's outputs in
 # $src survive and rebuilds are incremental.
 rsync -a --delete --exclude=/build/ --exclude=/.git/ --exclude='*.o' --exclude='*.ko' \
