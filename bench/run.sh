@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ./kcpp bench WHAT — benchmarks that print ratios against the C driver measured alike.
 #   phy   code size of kcpp_ax88796b.ko vs the kernel's ax88796b.ko (Debian 6.12 kernel)
+#   nullb guest kernel instructions per I/O, kcpp_nullb vs null_blk, counted under QEMU
+#         (bench/nullb.py; extra arguments go to it, e.g. --reps 5)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/common.sh"
 source "$KCPP_ROOT/qemu/kernel.sh"
@@ -14,5 +16,9 @@ phy)
 	python3 "$KCPP_ROOT/bench/phy_size.py" "$KCPP_BUILD/modules/debian/kcpp_ax88796b.ko" "$c_ko" \
 		"$KCPP_BUILD/kbuild/debian/drivers/phy_ax88796b/kcpp_ax88796b.mod" "$KCPP_BUILD/bench/phy.json"
 	;;
-*) die "usage: ./kcpp bench phy" ;;
+nullb)
+	shift
+	exec python3 "$KCPP_ROOT/bench/nullb.py" "$@"
+	;;
+*) die "usage: ./kcpp bench phy|nullb [ARGS]" ;;
 esac
