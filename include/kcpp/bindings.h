@@ -323,6 +323,8 @@ struct kcpp_device *kcpp_pci_to_dev(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 unsigned short kcpp_pci_vendor(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 unsigned short kcpp_pci_device(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 unsigned char kcpp_pci_revision(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+/* The class code (class << 16 | subclass << 8 | prog-if), e.g. 0x010802 for NVMe. */
+unsigned int kcpp_pci_class(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 int kcpp_pci_enable_device(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 void kcpp_pci_disable_device(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 void kcpp_pci_set_master(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;

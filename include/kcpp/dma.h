@@ -72,6 +72,14 @@ public:
 	}
 	T *data() { return cpu_; }
 
+	// Reads a field the device writes, once, as the device left it (a volatile load: the
+	// compiler may neither cache nor tear it). Order further reads with io::dma_rmb().
+	template <typename F, typename U = T> F read_volatile(usize i, F U::*field) const
+	{
+		KCPP_BUG_ON(i >= count_);
+		return *static_cast<const volatile F *>(&(cpu_[i].*field));
+	}
+
 private:
 	CoherentAllocation(DeviceRef dev, T *cpu, usize count, Addr handle)
 		: dev_(dev), cpu_(cpu), count_(count), handle_(handle)

@@ -4,13 +4,16 @@
 //
 //     struct MyDriver {
 //         static constexpr const char *name = "mydrv";
-//         static constexpr pci::DeviceId ids[] = {pci::DeviceId::of(0x1234, 0x11e8)};
+//         static constexpr pci::DeviceId ids[] = {pci::DeviceId::of(0x1234, 0x11e8)};  // optional
 //         using Data = MyDev;                                   // the driver data
 //         static Result<Box<MyDev>> probe(pci::Device dev, const pci::DeviceId &id);
 //         static void remove(MyDev &data);                      // optional
 //         static void shutdown(MyDev &data);                    // optional
 //     };
 //     KCPP_PCI_MODULE(mydrv_tbl, "GPL", MyDriver);
+//
+// A driver without `ids` matches nothing by itself: it binds only to devices an administrator
+// hands it through sysfs driver_override (so it never takes devices another driver owns).
 //
 // The driver data is created by probe and destroyed on unbind (after remove, if defined):
 // whatever it holds — Enabled, Regions, Bar, IrqVectors, irq::Registration,
@@ -236,6 +239,7 @@ public:
 	u16 vendor_id() const { return kcpp_pci_vendor(raw_); }
 	u16 device_id() const { return kcpp_pci_device(raw_); }
 	u8 revision() const { return kcpp_pci_revision(raw_); }
+	u32 class_code() const { return kcpp_pci_class(raw_); }
 	DeviceRef as_device() const { return DeviceRef(kcpp_pci_to_dev(raw_)); }
 
 	// Enables the device, and bus mastering with it (for DMA).
@@ -307,9 +311,24 @@ template <typename D, usize... I> constexpr IdTable<sizeof...(I) + 1> make_table
 	return {{ids[I]..., DeviceId{0, 0, 0, 0, 0, 0, 0, 0}}};
 }
 
+template <typename D> constexpr usize id_count()
+{
+	if constexpr (requires { D::ids; })
+		return sizeof(D::ids) / sizeof(DeviceId);
+	else
+		return 0;
+}
+template <typename D> constexpr const DeviceId *ids_of()
+{
+	if constexpr (requires { D::ids; })
+		return D::ids;
+	else
+		return nullptr;
+}
+
 template <typename D> struct Driver {
-	static constexpr usize count = sizeof(D::ids) / sizeof(DeviceId);
-	static constexpr auto table = make_table<D>(D::ids, make_index_sequence<count>{});
+	static constexpr usize count = id_count<D>();
+	static constexpr auto table = make_table<D>(ids_of<D>(), make_index_sequence<count>{});
 	static constexpr kcpp_pci_driver_desc desc = {
 		D::name, &table, &probe<D>, &remove<D>,
 		[] {

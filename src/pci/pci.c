@@ -72,6 +72,7 @@ struct kcpp_device *kcpp_pci_to_dev(struct kcpp_pci_dev *pdev)
 unsigned short kcpp_pci_vendor(const struct kcpp_pci_dev *pdev) { return CPDEV(pdev)->vendor; }
 unsigned short kcpp_pci_device(const struct kcpp_pci_dev *pdev) { return CPDEV(pdev)->device; }
 unsigned char kcpp_pci_revision(const struct kcpp_pci_dev *pdev) { return CPDEV(pdev)->revision; }
+unsigned int kcpp_pci_class(const struct kcpp_pci_dev *pdev) { return CPDEV(pdev)->class; }
 int kcpp_pci_enable_device(struct kcpp_pci_dev *pdev) { return pci_enable_device(PDEV(pdev)); }
 void kcpp_pci_disable_device(struct kcpp_pci_dev *pdev) { pci_disable_device(PDEV(pdev)); }
 void kcpp_pci_set_master(struct kcpp_pci_dev *pdev) { pci_set_master(PDEV(pdev)); }
