@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-// kcpp_nvme — an NVMe PCI driver in C++ (work in progress: controller bring-up).
+// kcpp_nvme — an NVMe PCI driver in C++ (work in progress).
 //
-// This milestone brings a controller up and identifies it: disable, admin queue setup,
-// enable with CAP-derived timeouts, an interrupt-driven admin queue, Identify Controller,
-// the number-of-queues feature, and Identify of every active namespace. On unbind it sends
-// the shutdown notification and disables the controller. I/O queues and disks come next.
+// Done: controller bring-up (disable, admin queue, enable with CAP-derived timeouts, an
+// interrupt-driven admin queue, Identify Controller, the number of queues, Identify of every
+// active namespace), I/O queue pairs with one MSI-X vector each (or one shared vector when
+// fewer are available), one blk-mq disk per namespace (kcppnvme<C>n<N>) with read, write
+// (FUA) and flush through PRP lists, doorbell batching through commit_rqs, and the shutdown
+// notification on unbind. Not yet: discard and write zeroes, timeouts/abort/reset, dead
+// controller handling, passthrough ioctls.
 //
 // It never takes a device by itself: it has no ID table, so it binds only to controllers an
 // administrator hands it (echo kcpp_nvme > /sys/bus/pci/devices/<bdf>/driver_override), and
 // the kernel's nvme driver keeps the ones it owns.
+#include <kcpp/block/mq.h>
 #include <kcpp/completion.h>
 #include <kcpp/dma.h>
 #include <kcpp/irq.h>
@@ -22,12 +26,23 @@ using namespace kcpp;
 
 KCPP_MODULE_PARAM(unsigned int, admin_timeout_ms, 5000, 0644, "admin command timeout in ms (100-60000)",
 		  param::range<100u, 60000u>);
+KCPP_MODULE_PARAM(unsigned int, max_io_queues, 64, 0444, "most I/O queue pairs per controller (1-64)",
+		  param::range<1u, 64u>);
+KCPP_MODULE_PARAM(unsigned int, io_queue_depth, 64, 0444, "entries per I/O queue (2-1024)",
+		  param::range<2u, 1024u>);
 
 namespace {
 
 constexpr u32 PCI_CLASS_NVME = 0x010802;
 constexpr u16 ADMIN_DEPTH = 32;
 constexpr usize BAR_MIN = 0x1000 + 8; // registers and the admin queue's two doorbells
+constexpr u32 PAGE = 4096;            // the controller page size we configure (CC.MPS = 0)
+constexpr usize MAX_SEGMENTS = 128;
+constexpr u32 MAX_TRANSFER = MAX_SEGMENTS * PAGE;
+constexpr usize PRP_ENTRIES = PAGE / sizeof(u64); // one PRP list page per command
+
+// Distinct controller numbers for disk names (kcppnvme0n1, kcppnvme1n1, ...).
+constinit int next_instance = 0;
 
 // Copies a space-padded Identify string into a NUL-terminated buffer, trimmed.
 template <usize N> void identify_string(char (&out)[N], const u8 *src, usize len)
@@ -50,6 +65,26 @@ template <typename T> T load_le(const u8 *p)
 
 } // namespace
 
+class Controller;
+class IoQueue;
+
+// blk-mq operations: one disk per namespace.
+struct NvmeOps {
+	struct QueueData {
+		Controller *ctrl;
+		u32 nsid;
+		u32 lba_shift;
+	};
+	struct RequestData {
+		block::SgTable<MAX_SEGMENTS> sg;
+		u16 status; // NVMe status field of the completion
+		bool mapped;
+	};
+	static block::Status queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last);
+	static void commit_rqs(QueueData &ns, block::HwQueue hctx);
+	static void complete(block::Request rq);
+};
+
 // What the interrupt handler hands the waiting admin command.
 struct AdminResult {
 	bool done = false;
@@ -58,20 +93,84 @@ struct AdminResult {
 	u32 result = 0;
 };
 
+// One I/O submission/completion queue pair, with its interrupt and a PRP list page per tag.
+class IoQueue : Pinned {
+public:
+	IoQueue(Controller &ctrl, u16 qid, u16 depth, dma::CoherentAllocation<nvme::Command> sq,
+		dma::CoherentAllocation<nvme::Completion> cq, dma::CoherentAllocation<u64> prps)
+		: ctrl_(ctrl), qid_(qid), depth_(depth), sq_(move(sq)), cq_(move(cq)), prps_(move(prps))
+	{
+	}
+
+	u16 qid() const { return qid_; }
+	dma::Addr sq_dma() const { return sq_.dma_handle(); }
+	dma::Addr cq_dma() const { return cq_.dma_handle(); }
+	u64 *prp_list(u16 tag) { return &prps_[usize(tag) * PRP_ENTRIES]; }
+	dma::Addr prp_list_dma(u16 tag) const { return prps_.dma_handle(usize(tag) * PRP_ENTRIES); }
+
+	// Queues a command; rings the doorbell now if `ring`, else at the next commit().
+	void submit(const nvme::Command &cmd, bool ring);
+	void commit();
+
+	[[nodiscard]] Result<void> request_irq(int irq, bool shared) { return irq_.request(irq, *this, "kcpp_nvme", shared); }
+	static irq::Return handle_irq(IoQueue &q) { return q.process_completions(); }
+
+private:
+	struct SqState {
+		u16 tail = 0;
+		u16 rung = 0; // the tail the controller was last told about
+	};
+	void ring(SqState &sq);
+	irq::Return process_completions();
+
+	Controller &ctrl_;
+	const u16 qid_;
+	const u16 depth_;
+	dma::CoherentAllocation<nvme::Command> sq_;
+	dma::CoherentAllocation<nvme::Completion> cq_;
+	dma::CoherentAllocation<u64> prps_;
+	SpinLockIrq<SqState> sq_state_{KCPP_LOCK_CLASS("kcpp_nvme_sq")};
+	u16 cq_head_ = 0; // the completion side belongs to the interrupt handler
+	u16 cq_phase_ = 1;
+	irq::Registration<IoQueue> irq_; // released first
+};
+
+struct NamespaceInfo {
+	u32 nsid;
+	u64 blocks;
+	u32 lba_shift;
+};
+
 class Controller : Pinned {
 public:
 	Controller(pci::Device pdev, pci::Enabled enabled, pci::Regions regions, pci::Bar<BAR_MIN> bar,
 		   dma::CoherentAllocation<nvme::Command> asq, dma::CoherentAllocation<nvme::Completion> acq,
 		   dma::CoherentAllocation<u8> identify)
 		: dev_(pdev.as_device()), enabled_(move(enabled)), regions_(move(regions)), bar_(move(bar)),
-		  asq_(move(asq)), acq_(move(acq)), identify_(move(identify))
+		  asq_(move(asq)), acq_(move(acq)), identify_(move(identify)),
+		  instance_(__atomic_fetch_add(&next_instance, 1, __ATOMIC_RELAXED))
 	{
 	}
 
+	// Disks go first (del_gendisk flushes through the I/O queues), then the I/O queues,
+	// then the controller is shut down; the members release the rest.
 	~Controller()
 	{
+		disks_.clear();
+		tagset_.reset();
+		delete_io_queues();
 		shutdown();
 		irq_.release();
+	}
+
+	DeviceRef device() const { return dev_; }
+	const block::TagSet<NvmeOps> &tagset() const { return **tagset_; }
+	IoQueue &io_queue(u32 index) { return *io_queues_[index]; }
+	// Doorbell `index` (0: admin SQ tail, 1: admin CQ head, then 2*qid, 2*qid + 1).
+	void doorbell(u32 index, u32 value)
+	{
+		// The BAR was checked to hold every doorbell of the queues created (setup_io).
+		(void)bar_.try_write32(nvme::reg::DOORBELLS + index * db_stride_, value);
 	}
 
 	static irq::Return handle_irq(Controller &c) { return c.process_admin_completions(); }
@@ -92,17 +191,17 @@ public:
 
 		// Interrupts first: a controller may bind its admin completion queue to an MSI-X
 		// vector only if MSI-X is on when it is enabled (QEMU's does: the completions of a
-		// rebind were otherwise never signalled).
-		vectors_ = TRY(pdev.alloc_irq_vectors(1, 1, pci::irq_types::ALL));
-		TRY(irq_.request(TRY(vectors_->irq(0)), *this, "kcpp_nvme"));
+		// rebind were otherwise never signalled). One vector for admin, one per I/O queue.
+		const u32 want = 1 + min(kcpp_param::max_io_queues.get(), task::online_cpus());
+		vectors_ = TRY(pdev.alloc_irq_vectors(1, want, pci::irq_types::ALL));
+		TRY(irq_.request(TRY(vectors_->irq(0)), *this, "kcpp_nvme", /*shared=*/true));
 
 		bar_.write32<nvme::reg::AQA>((u32(ADMIN_DEPTH - 1) << 16) | (ADMIN_DEPTH - 1));
 		bar_.write64<nvme::reg::ASQ>(asq_.dma_handle());
 		bar_.write64<nvme::reg::ACQ>(acq_.dma_handle());
 		bar_.write32<nvme::reg::CC>(nvme::cc::ENABLE | nvme::cc::CSS_NVM | nvme::cc::MPS_4K | nvme::cc::AMS_RR |
 					      nvme::cc::IOSQES_64 | nvme::cc::IOCQES_16);
-		TRY(wait_ready(true));
-		return {};
+		return wait_ready(true);
 	}
 
 	Result<void> identify()
@@ -113,13 +212,10 @@ public:
 		identify_string(serial, &identify_[nvme::identify::CTRL_SERIAL], nvme::identify::CTRL_SERIAL_LEN);
 		identify_string(firmware, &identify_[nvme::identify::CTRL_FIRMWARE], nvme::identify::CTRL_FIRMWARE_LEN);
 		const u32 nn = load_le<u32>(&identify_[nvme::identify::CTRL_NN]);
+		volatile_write_cache_ = identify_[nvme::identify::CTRL_VWC] & 1;
 		const u32 vs = bar_.read32<nvme::reg::VS>();
 		dev_.info("{} (serial {}, firmware {}), NVMe {}.{}, up to {} namespaces, interrupts: {}", model, serial,
 			  firmware, vs >> 16, (vs >> 8) & 0xff, nn, vectors_->kind());
-
-		// Ask for one I/O queue pair; the controller says how many it allows.
-		const u32 granted = TRY(admin(set_features(nvme::feature::NUM_QUEUES, 0)));
-		dev_.info("queues: {} submission, {} completion available", (granted & 0xffff) + 1, (granted >> 16) + 1);
 
 		TRY(admin_identify(nvme::identify::CNS_ACTIVE_NAMESPACES, 0));
 		u32 nsids[16];
@@ -140,18 +236,113 @@ public:
 			}
 			const u32 lbaf = load_le<u32>(&identify_[nvme::identify::NS_LBAF + 4 * format]);
 			const u32 shift = (lbaf >> 16) & 0xff;
-			if (shift < 9 || shift > 16) {
+			if (shift < 9 || shift > 12) {
 				dev_.err("namespace {}: unsupported block size 2^{}", nsids[i], shift);
 				return code::EIO;
 			}
 			dev_.info("namespace {}: {} blocks of {} bytes ({} MiB)", nsids[i], blocks, 1u << shift,
 				  (blocks << shift) >> 20);
+			TRY(namespaces_.push(NamespaceInfo{nsids[i], blocks, shift}, gfp::KERNEL));
 		}
 		dev_.info("{} active namespace(s)", count);
 		return {};
 	}
 
+	// I/O queue pairs (one per vector beyond the admin one, or one sharing it), the tag set
+	// and a disk per namespace.
+	Result<void> setup_io()
+	{
+		const u32 vectors = vectors_->count();
+		const u32 wanted = vectors > 1 ? vectors - 1 : 1;
+		const u32 granted = TRY(admin(set_features(nvme::feature::NUM_QUEUES,
+							    ((wanted - 1) << 16) | (wanted - 1))));
+		const u32 nq = min(wanted, min((granted & 0xffff) + 1, (granted >> 16) + 1));
+		const u32 depth = min(kcpp_param::io_queue_depth.get(), nvme::cap::mqes(cap_));
+		if (bar_.len() < nvme::reg::DOORBELLS + usize(2 * (nq + 1)) * db_stride_) {
+			dev_.err("BAR too small for {} queues' doorbells", nq);
+			return code::ENODEV;
+		}
+		for (u32 qid = 1; qid <= nq; ++qid)
+			TRY(create_io_queue(static_cast<u16>(qid), static_cast<u16>(depth), vectors > 1 ? qid : 0));
+		dev_.info("{} I/O queue(s) of depth {}, {}", nq, depth,
+			  vectors > 1 ? "one vector each" : "sharing the admin vector");
+
+		// A queue of N entries holds N - 1 commands (full when the tail would meet the head).
+		tagset_ = TRY(block::TagSet<NvmeOps>::create(gfp::KERNEL, {.nr_hw_queues = nq, .queue_depth = depth - 1}));
+		for (const NamespaceInfo &ns : namespaces_)
+			TRY(add_disk(ns));
+		return {};
+	}
+
 private:
+	Result<void> create_io_queue(u16 qid, u16 depth, u32 vector)
+	{
+		auto sq = TRY(dma::CoherentAllocation<nvme::Command>::alloc(dev_, depth, gfp::KERNEL));
+		auto cq = TRY(dma::CoherentAllocation<nvme::Completion>::alloc(dev_, depth, gfp::KERNEL | gfp::ZERO));
+		auto prps = TRY(dma::CoherentAllocation<u64>::alloc(dev_, usize(depth) * PRP_ENTRIES, gfp::KERNEL));
+		auto q = TRY(Box<IoQueue>::make(gfp::KERNEL, *this, qid, depth, move(sq), move(cq), move(prps)));
+		TRY(q->request_irq(TRY(vectors_->irq(vector)), /*shared=*/true));
+
+		nvme::Command cmd{};
+		cmd.opcode = nvme::admin::CREATE_CQ;
+		cmd.prp1 = q->cq_dma();
+		cmd.cdw10 = (u32(depth - 1) << 16) | qid;
+		cmd.cdw11 = (vector << 16) | nvme::CQ_IRQ_ENABLED | nvme::QUEUE_PHYS_CONTIG;
+		TRY(admin(cmd));
+		cmd = nvme::Command{};
+		cmd.opcode = nvme::admin::CREATE_SQ;
+		cmd.prp1 = q->sq_dma();
+		cmd.cdw10 = (u32(depth - 1) << 16) | qid;
+		cmd.cdw11 = (u32(qid) << 16) | nvme::QUEUE_PHYS_CONTIG;
+		if (admin(cmd).is_err()) {
+			(void)delete_queue(nvme::admin::DELETE_CQ, qid);
+			return code::EIO;
+		}
+		return io_queues_.push(move(q), gfp::KERNEL);
+	}
+
+	Result<void> add_disk(const NamespaceInfo &ns)
+	{
+		char name[32];
+		FormatBuffer fmt(name, sizeof(name));
+		format_to(fmt, "kcppnvme{}n{}", instance_, ns.nsid);
+		const u32 bs = 1u << ns.lba_shift;
+		const block::DiskConfig config = {
+			.name = name,
+			.capacity_sectors = ns.blocks << (ns.lba_shift - block::SECTOR_SHIFT),
+			.logical_block_size = bs,
+			.physical_block_size = bs,
+			.max_hw_sectors = MAX_TRANSFER >> block::SECTOR_SHIFT,
+			.max_segments = MAX_SEGMENTS,
+			.virt_boundary_mask = PAGE - 1,
+			.write_cache = volatile_write_cache_,
+			.fua = volatile_write_cache_,
+		};
+		auto qd = TRY(Box<NvmeOps::QueueData>::make(gfp::KERNEL, NvmeOps::QueueData{this, ns.nsid, ns.lba_shift}));
+		auto disk = TRY(block::GenDisk<NvmeOps>::create(KCPP_LOCK_CLASS("kcpp_nvme_disk"), *tagset_, config, move(qd)));
+		dev_.info("{}: {} MiB", name, (ns.blocks << ns.lba_shift) >> 20);
+		return disks_.push(move(disk), gfp::KERNEL);
+	}
+
+	Result<void> delete_queue(u8 opcode, u16 qid)
+	{
+		nvme::Command cmd{};
+		cmd.opcode = opcode;
+		cmd.cdw10 = qid;
+		TRY(admin(cmd));
+		return {};
+	}
+
+	void delete_io_queues()
+	{
+		for (usize i = io_queues_.len(); i > 0; --i) {
+			const u16 qid = io_queues_[i - 1]->qid();
+			(void)delete_queue(nvme::admin::DELETE_SQ, qid);
+			(void)delete_queue(nvme::admin::DELETE_CQ, qid);
+		}
+		io_queues_.clear();
+	}
+
 	static nvme::Command set_features(u32 fid, u32 value)
 	{
 		nvme::Command cmd{};
@@ -183,12 +374,11 @@ private:
 		asq_[sq_tail_] = cmd;
 		sq_tail_ = static_cast<u16>((sq_tail_ + 1) % ADMIN_DEPTH);
 		// x86 keeps the entry's stores ordered before the doorbell's uncached store.
-		TRY(doorbell(0, sq_tail_));
+		doorbell(0, sq_tail_);
 
 		if (!done_.wait_timeout(time::msecs_to_jiffies(kcpp_param::admin_timeout_ms.get()))) {
-			dev_.err("admin command {:#x} (id {}) timed out (CSTS {:#x}, completion queue head {} status {:#x})",
-				 cmd.opcode, cmd.command_id, bar_.read32<nvme::reg::CSTS>(), cq_head_,
-				 acq_.read_volatile(cq_head_, &nvme::Completion::status));
+			dev_.err("admin command {:#x} (id {}) timed out (CSTS {:#x})", cmd.opcode, cmd.command_id,
+				 bar_.read32<nvme::reg::CSTS>());
 			return code::ETIMEDOUT;
 		}
 		const AdminResult r = *result_.lock();
@@ -222,15 +412,9 @@ private:
 		}
 		if (!any)
 			return irq::Return::None;
-		(void)doorbell(1, cq_head_);
+		doorbell(1, cq_head_);
 		done_.complete();
 		return irq::Return::Handled;
-	}
-
-	// Doorbell `index` (0: admin SQ tail, 1: admin CQ head, then 2*qid, 2*qid + 1).
-	Result<void> doorbell(u32 index, u32 value)
-	{
-		return bar_.try_write32(nvme::reg::DOORBELLS + index * db_stride_, value);
 	}
 
 	// Clears EN, and SHN with it: a controller left shut down does not start again otherwise.
@@ -281,18 +465,187 @@ private:
 	dma::CoherentAllocation<nvme::Command> asq_;
 	dma::CoherentAllocation<nvme::Completion> acq_;
 	dma::CoherentAllocation<u8> identify_;
+	const int instance_;
 	u64 cap_ = 0;
 	u32 db_stride_ = 4;
+	bool volatile_write_cache_ = false;
 	u16 sq_tail_ = 0;
 	u16 cq_head_ = 0; // only the interrupt handler touches the completion side
 	u16 cq_phase_ = 1;
 	Mutex<u16> admin_lock_{KCPP_LOCK_CLASS("kcpp_nvme_admin"), u16(0)};
 	SpinLockIrq<AdminResult> result_{KCPP_LOCK_CLASS("kcpp_nvme_admin_result")};
 	Completion done_;
-	// Released before the members above it.
+	Vec<NamespaceInfo> namespaces_;
+	// Released before the members above them, in reverse order.
 	Optional<pci::IrqVectors> vectors_;
 	irq::Registration<Controller> irq_;
+	Vec<Box<IoQueue>> io_queues_;
+	Optional<Arc<block::TagSet<NvmeOps>>> tagset_;
+	Vec<block::GenDisk<NvmeOps>> disks_;
 };
+
+void IoQueue::ring(SqState &sq)
+{
+	if (sq.tail != sq.rung) {
+		ctrl_.doorbell(2 * qid_, sq.tail);
+		sq.rung = sq.tail;
+	}
+}
+
+void IoQueue::submit(const nvme::Command &cmd, bool ring_now)
+{
+	auto sq = sq_state_.lock();
+	sq_[sq->tail] = cmd;
+	sq->tail = static_cast<u16>((sq->tail + 1) % depth_);
+	if (ring_now)
+		ring(*sq);
+}
+
+void IoQueue::commit()
+{
+	auto sq = sq_state_.lock();
+	ring(*sq);
+}
+
+irq::Return IoQueue::process_completions()
+{
+	bool any = false;
+	for (;;) {
+		const u16 status = cq_.read_volatile(cq_head_, &nvme::Completion::status);
+		if ((status & 1) != cq_phase_)
+			break;
+		io::dma_rmb();
+		const nvme::Completion cqe = cq_[cq_head_];
+		if (++cq_head_ == depth_) {
+			cq_head_ = 0;
+			cq_phase_ ^= 1;
+		}
+		any = true;
+		// A completion for a tag that is not in flight is the device's bug: drop it.
+		Optional<block::Request> rq = ctrl_.tagset().request(qid_ - 1u, cqe.command_id);
+		if (!rq) {
+			ctrl_.device().warn("queue {}: completion for unknown command {}", qid_, cqe.command_id);
+			continue;
+		}
+		rq->data<NvmeOps::RequestData>().status = cqe.status >> 1;
+		rq->complete();
+	}
+	if (!any)
+		return irq::Return::None;
+	ctrl_.doorbell(2 * qid_ + 1, cq_head_);
+	return irq::Return::Handled;
+}
+
+namespace {
+
+// Fills PRP1/PRP2 (and the PRP list) for a mapped request, as NVMe wants them: the first
+// entry may start anywhere in a page, every other one is a whole page (the disk's virtual
+// boundary guarantees the segments line up).
+Result<void> build_prps(nvme::Command &cmd, block::SgTable<MAX_SEGMENTS> &sg, usize nents, u32 length,
+			IoQueue &q, u16 tag)
+{
+	usize i = 0;
+	u64 addr = sg.dma_address(0);
+	i64 seg_left = sg.dma_len(0);
+	i64 left = length;
+	const u32 offset = addr & (PAGE - 1);
+
+	cmd.prp1 = addr;
+	left -= PAGE - offset;
+	if (left <= 0)
+		return {};
+	seg_left -= PAGE - offset;
+	if (seg_left > 0) {
+		addr += PAGE - offset;
+	} else {
+		if (++i >= nents)
+			return code::EIO;
+		addr = sg.dma_address(i);
+		seg_left = sg.dma_len(i);
+	}
+	if (left <= PAGE) {
+		cmd.prp2 = addr;
+		return {};
+	}
+
+	u64 *list = q.prp_list(tag);
+	usize n = 0;
+	for (;;) {
+		if (n == PRP_ENTRIES)
+			return code::EIO;
+		list[n++] = addr;
+		seg_left -= PAGE;
+		addr += PAGE;
+		left -= PAGE;
+		if (left <= 0)
+			break;
+		if (seg_left > 0)
+			continue;
+		if (seg_left < 0 || ++i >= nents)
+			return code::EIO; // a segment that does not end on a page: the mapping is not PRP-able
+		addr = sg.dma_address(i);
+		seg_left = sg.dma_len(i);
+	}
+	cmd.prp2 = q.prp_list_dma(tag);
+	return {};
+}
+
+} // namespace
+
+block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last)
+{
+	IoQueue &q = ns.ctrl->io_queue(hctx.index());
+	RequestData &pdu = rq.data<RequestData>();
+	pdu.status = 0;
+	pdu.mapped = false;
+
+	nvme::Command cmd{};
+	cmd.command_id = static_cast<u16>(rq.tag());
+	cmd.nsid = ns.nsid;
+	switch (rq.op()) {
+	case block::Op::Read:
+	case block::Op::Write: {
+		Result<usize> mapped = rq.map_dma(ns.ctrl->device(), pdu.sg);
+		if (mapped.is_err())
+			return mapped.error() == code::ENOMEM ? block::Status::Resource : block::Status::IoErr;
+		pdu.mapped = true;
+		if (build_prps(cmd, pdu.sg, mapped.value(), rq.bytes(), q, cmd.command_id).is_err()) {
+			rq.unmap_dma(ns.ctrl->device(), pdu.sg);
+			pdu.mapped = false;
+			return block::Status::IoErr;
+		}
+		const u64 slba = rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT);
+		const u32 nlb = rq.bytes() >> ns.lba_shift;
+		cmd.opcode = rq.op() == block::Op::Read ? nvme::io::READ : nvme::io::WRITE;
+		cmd.cdw10 = static_cast<u32>(slba);
+		cmd.cdw11 = static_cast<u32>(slba >> 32);
+		cmd.cdw12 = (nlb - 1) | (rq.is_fua() ? nvme::io::RW_FUA : 0);
+		break;
+	}
+	case block::Op::Flush:
+		cmd.opcode = nvme::io::FLUSH;
+		break;
+	default:
+		return block::Status::NotSupported;
+	}
+	rq.start();
+	q.submit(cmd, last);
+	return block::Status::Ok;
+}
+
+void NvmeOps::commit_rqs(QueueData &ns, block::HwQueue hctx)
+{
+	ns.ctrl->io_queue(hctx.index()).commit();
+}
+
+void NvmeOps::complete(block::Request rq)
+{
+	RequestData &pdu = rq.data<RequestData>();
+	auto *ns = static_cast<QueueData *>(rq.queuedata());
+	if (pdu.mapped)
+		rq.unmap_dma(ns->ctrl->device(), pdu.sg);
+	rq.end(pdu.status == 0 ? block::Status::Ok : block::Status::IoErr);
+}
 
 struct NvmeDriver {
 	static constexpr const char *name = "kcpp_nvme";
@@ -316,6 +669,7 @@ struct NvmeDriver {
 						      move(acq), move(ident)));
 		TRY(ctrl->bring_up(pdev));
 		TRY(ctrl->identify());
+		TRY(ctrl->setup_io());
 		return ctrl;
 	}
 };

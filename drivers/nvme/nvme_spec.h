@@ -119,6 +119,17 @@ inline constexpr kcpp::usize NS_FLBAS = 26;
 inline constexpr kcpp::usize NS_LBAF = 128; // 16 formats of 4 bytes: bits 23:16 LBA data size (log2)
 } // namespace identify
 
+namespace io {
+inline constexpr u8 FLUSH = 0x00;
+inline constexpr u8 WRITE = 0x01;
+inline constexpr u8 READ = 0x02;
+inline constexpr u32 RW_FUA = 1u << 30; // cdw12
+} // namespace io
+
+// Create I/O queue flags (cdw11).
+inline constexpr u32 QUEUE_PHYS_CONTIG = 1u << 0;
+inline constexpr u32 CQ_IRQ_ENABLED = 1u << 1;
+
 namespace feature {
 inline constexpr u32 NUM_QUEUES = 0x07;
 } // namespace feature

@@ -149,6 +149,7 @@ void kcpp_might_sleep(void) KCPP_NOEXCEPT;
 void kcpp_cond_resched(void) KCPP_NOEXCEPT;
 int kcpp_signal_pending(void) KCPP_NOEXCEPT;
 int kcpp_current_pid(void) KCPP_NOEXCEPT;
+unsigned int kcpp_num_online_cpus(void) KCPP_NOEXCEPT;
 
 /* ---- work items (src/task) ---------------------------------------------------------- */
 typedef void (*kcpp_work_fn)(struct kcpp_work *work);
@@ -280,6 +281,8 @@ struct kcpp_disk_config {
 	unsigned int max_hw_sectors;		/* 0: the block layer's default */
 	unsigned int max_discard_sectors;	/* 0: no discard */
 	unsigned int max_write_zeroes_sectors;	/* 0: no write zeroes */
+	unsigned int max_segments;		/* 0: the block layer's default */
+	unsigned long virt_boundary_mask;	/* 0: none */
 	int rotational;
 	int write_cache;
 	int fua;
@@ -297,6 +300,16 @@ void kcpp_blk_mq_start_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_end_request(struct kcpp_request *rq, unsigned char status) KCPP_NOEXCEPT;
 int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_complete_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
+/* The request for a tag of hardware queue hctx_idx, or NULL if the tag is not in use. */
+struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
+					   unsigned int tag) KCPP_NOEXCEPT;
+/* Maps the request's data for DMA by dev into sgl (room for max_segs struct scatterlist):
+ * blk_rq_map_sg + dma_map_sg in the request's direction. Returns the number of mapped
+ * entries (> 0), with *nents the count to pass back to unmap, or -errno. */
+int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
+			unsigned int max_segs, int *nents) KCPP_NOEXCEPT;
+void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
+			   int nents) KCPP_NOEXCEPT;
 
 /* ---- devices (src/device/device.c, area device) ------------------------------------ */
 /* dev_printk at a loglevel digit 0..7; msg need not be NUL-terminated. */

@@ -32,4 +32,5 @@ inline void cond_resched() { kcpp_cond_resched(); }
 inline bool signal_pending() { return kcpp_signal_pending(); }
 inline int current_pid() { return kcpp_current_pid(); }
 inline bool in_atomic() { return kcpp_in_atomic(); }
+inline unsigned int online_cpus() { return kcpp_num_online_cpus(); }
 } // namespace kcpp::task

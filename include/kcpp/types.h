@@ -141,6 +141,13 @@ template <usize Size, usize Align> struct alignas(Align) Opaque {
 	template <typename C> const C *as() const noexcept { return reinterpret_cast<const C *>(bytes); }
 };
 
+// The same without initialisation: trivially constructible, for storage inside memory the
+// kernel hands out raw (blk-mq's per-request data). Whoever owns it initialises it.
+template <usize Size, usize Align> struct alignas(Align) RawOpaque {
+	unsigned char bytes[Size > 0 ? Size : 1];
+	template <typename C> C *as() noexcept { return reinterpret_cast<C *>(bytes); }
+};
+
 // The object that contains `member`, from a pointer to that member (the kernel's container_of).
 template <typename Outer, typename Member>
 Outer *container_of(Member *ptr, Member Outer::*member) noexcept

@@ -32,8 +32,12 @@ kcpp-c-only-flags := -std=gnu11 -std=gnu99 -std=gnu89 \
 # `-include FILE` and `-isystem DIR` come in pairs of words: glue, then drop, each pair.
 kcpp-drop-pairs = $(filter-out -include@% -isystem@%,$(subst -include ,-include@,$(subst -isystem ,-isystem@,$(1))))
 
+# -fno-gnu-unique: inline variables and static locals of inline functions (lock class keys,
+# WARN_ON_ONCE flags, code::ENOMEM once its address is taken) become weak, not
+# STB_GNU_UNIQUE, symbols: once their COMDAT groups are dissolved (see below) `ld -r` keeps
+# one weak definition, but reports duplicate unique ones as multiple definitions.
 KCPP_CXXFLAGS := -std=gnu++20 -nostdinc++ \
-	-fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit \
+	-fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit -fno-gnu-unique \
 	-fno-unwind-tables -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-missing-field-initializers \
 	-gsplit-dwarf -I$(KCPP_ROOT)/include -I$(obj)/kcpp-gen
@@ -109,7 +113,7 @@ kcpp-area-params := params/params.o params/parse.o
 kcpp-area-core := $(foreach a,rt print sync task uaccess params,$(kcpp-area-$(a)))
 kcpp-area-kunit := kunit/kunit.o kunit/oracles.o
 kcpp-area-net-phy := net/phy.o
-kcpp-area-block := block/mq.o
+kcpp-area-block := block/mq.o device/device.o
 kcpp-area-device := device/device.o
 kcpp-area-pci := device/device.o pci/pci.o pci/dma.o pci/irq.o
 

@@ -8,6 +8,8 @@
  */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/dma-mapping.h>
+#include <linux/scatterlist.h>
 #include <linux/module.h>
 #include <kcpp/bindings.h>
 #include <kcpp/gen/layout.h>
@@ -63,6 +65,9 @@ int kcpp_gendisk_create(struct kcpp_tag_set *ts, const struct kcpp_disk_config *
 
 	if (cfg->max_hw_sectors)
 		lim.max_hw_sectors = cfg->max_hw_sectors;
+	if (cfg->max_segments)
+		lim.max_segments = cfg->max_segments;
+	lim.virt_boundary_mask = cfg->virt_boundary_mask;
 	if (cfg->rotational)
 		lim.features |= BLK_FEAT_ROTATIONAL;
 	if (cfg->write_cache)
@@ -111,4 +116,40 @@ int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq)
 void kcpp_blk_mq_complete_request(struct kcpp_request *rq)
 {
 	blk_mq_complete_request(RQ(rq));
+}
+
+struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
+					   unsigned int tag)
+{
+	if (hctx_idx >= ts->set.nr_hw_queues || tag >= ts->set.queue_depth)
+		return NULL;
+	return (struct kcpp_request *)blk_mq_tag_to_rq(ts->set.tags[hctx_idx], tag);
+}
+
+/*
+ * SAFETY: sgl is room for max_segs struct scatterlist in the request's PDU; the disk's
+ * max_segments limit is at most max_segs, so blk_rq_map_sg cannot write past it (checked).
+ */
+int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
+			unsigned int max_segs, int *nents)
+{
+	struct request *r = RQ(rq);
+	int n, mapped;
+
+	if (blk_rq_nr_phys_segments(r) > max_segs)
+		return -EINVAL;
+	sg_init_table(sgl, max_segs);
+	n = blk_rq_map_sg(r->q, r, sgl);
+	if (n <= 0)
+		return -EIO;
+	mapped = dma_map_sg_attrs((struct device *)dev, sgl, n, rq_dma_dir(r), DMA_ATTR_NO_WARN);
+	if (mapped <= 0)
+		return -ENOMEM;
+	*nents = n;
+	return mapped;
+}
+
+void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl, int nents)
+{
+	dma_unmap_sg((struct device *)dev, sgl, nents, rq_dma_dir(RQ(rq)));
 }

@@ -14,6 +14,7 @@
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/phy.h>
+#include <linux/scatterlist.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -141,6 +142,13 @@ int main(void)
 	DEFINE(KCPP_BLK_MQ_F_SHOULD_MERGE, BLK_MQ_F_SHOULD_MERGE);
 	DEFINE(KCPP_BLK_MQ_F_BLOCKING, BLK_MQ_F_BLOCKING);
 	DEFINE(KCPP_SECTOR_SHIFT, SECTOR_SHIFT);
+	LAYOUT(SCATTERLIST, struct scatterlist);
+	OFFSET(KCPP_OFFSETOF_SG_DMA_ADDRESS, scatterlist, dma_address);
+#ifdef CONFIG_NEED_SG_DMA_LENGTH
+	OFFSET(KCPP_OFFSETOF_SG_DMA_LEN, scatterlist, dma_length);
+#else
+	OFFSET(KCPP_OFFSETOF_SG_DMA_LEN, scatterlist, length);
+#endif
 	BLANK();
 
 	COMMENT("PCI: struct pci_device_id (mirrored by kcpp/pci.h), IRQ vector types");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Time, delays and small facts about the current task. */
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -56,6 +57,11 @@ void kcpp_cond_resched(void)
 int kcpp_signal_pending(void)
 {
 	return signal_pending(current);
+}
+
+unsigned int kcpp_num_online_cpus(void)
+{
+	return num_online_cpus();
 }
 
 int kcpp_current_pid(void)

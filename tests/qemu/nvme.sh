@@ -1,13 +1,25 @@
-# Scenario: kcpp_nvme's controller bring-up beside the kernel's nvme driver. Two controllers:
-# the kernel's driver takes both at load; the second is handed to kcpp_nvme with
-# driver_override, which must enable it, identify the controller and both namespaces, and
-# on unbind send the shutdown notification. kcpp_nvme never binds a controller by itself.
-# kmods: nvme
+# Scenario: kcpp_nvme beside the kernel's nvme driver. Two controllers: the kernel's driver
+# takes both at load; the second is handed to kcpp_nvme with driver_override. kcpp_nvme must
+# identify it and both namespaces (512 B and 4 KiB blocks), create a disk per namespace, keep
+# data intact (raw patterns, and ext4 with a clean fsck), and the data it wrote must read
+# back the same through the kernel's driver. On unbind it sends the shutdown notification.
+# It never binds a controller by itself.
+# kmods: nvme ext4 crc32c_generic
+# bins: /sbin/mkfs.ext4 /sbin/e2fsck
+# images: k1=256M k2=128M
 # qemu: -drive file=null-co://,if=none,id=c1,format=raw,file.size=64M,file.read-zeroes=on -device nvme,id=nvmec,serial=kcpp-c,drive=c1
-# qemu: -drive file=null-co://,if=none,id=k1,format=raw,file.size=256M,file.read-zeroes=on -drive file=null-co://,if=none,id=k2,format=raw,file.size=128M,file.read-zeroes=on -device nvme,id=nvmek,serial=kcpp-k -device nvme-ns,drive=k1,bus=nvmek,nsid=1 -device nvme-ns,drive=k2,bus=nvmek,nsid=2,logical_block_size=4096,physical_block_size=4096
+# qemu: -drive file=@k1@,if=none,id=k1,format=raw -drive file=@k2@,if=none,id=k2,format=raw -device nvme,id=nvmek,serial=kcpp-k -device nvme-ns,drive=k1,bus=nvmek,nsid=1 -device nvme-ns,drive=k2,bus=nvmek,nsid=2,logical_block_size=4096,physical_block_size=4096
 set -eu
 fail() { echo "FAIL: $*"; exit 1; }
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null || true; }
+hand_to() { # hand_to BDF DRIVER: unbind from the current driver, bind to DRIVER
+	cur=$(driver_of "$1")
+	[ -z "$cur" ] || echo "$1" > "/sys/bus/pci/drivers/$cur/unbind"
+	echo "$2" > "/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" > /sys/bus/pci/drivers_probe
+	[ "$(driver_of "$1")" = "$2" ] || fail "$2 did not bind $1"
+}
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
 ctrls=$(for d in /sys/bus/pci/devices/*; do [ "$(cat "$d/class")" != 0x010802 ] || basename "$d"; done)
 set -- $ctrls
@@ -20,26 +32,57 @@ sleep 1
 [ "$(driver_of "$c_bdf")" = nvme ] || fail "the kernel's nvme driver did not take $c_bdf"
 [ "$(driver_of "$k_bdf")" = nvme ] || fail "kcpp_nvme took $k_bdf without being asked"
 
-echo "$k_bdf" > "/sys/bus/pci/drivers/nvme/unbind"
-echo kcpp_nvme > "/sys/bus/pci/devices/$k_bdf/driver_override"
-echo "$k_bdf" > /sys/bus/pci/drivers_probe
-[ "$(driver_of "$k_bdf")" = kcpp_nvme ] || fail "kcpp_nvme did not bind $k_bdf"
+hand_to "$k_bdf" kcpp_nvme
 [ "$(driver_of "$c_bdf")" = nvme ] || fail "the kernel's controller changed hands"
 log() { dmesg | grep "kcpp_nvme $k_bdf: $1" >/dev/null || fail "no log line: $1"; }
 log "QEMU NVMe Ctrl (serial kcpp-k, firmware [^,]*), NVMe 1\.4, up to [0-9]* namespaces, interrupts: MSI-X"
-log "2 active namespace(s)"
 log "namespace 1: 524288 blocks of 512 bytes (256 MiB)"
 log "namespace 2: 32768 blocks of 4096 bytes (128 MiB)"
-log "queues: [0-9]* submission, [0-9]* completion available"
+log "2 active namespace(s)"
+log "[0-9]* I/O queue(s) of depth 64, one vector each"
+[ -b /dev/kcppnvme0n1 ] && [ -b /dev/kcppnvme0n2 ] || fail "no kcppnvme0n1/n2 disks"
+[ "$(cat /sys/block/kcppnvme0n1/size)" = 524288 ] || fail "n1 size"
+[ "$(cat /sys/block/kcppnvme0n2/queue/logical_block_size)" = 4096 ] || fail "n2 block size"
 
+# Raw data: a random pattern written and read back on the 4 KiB namespace.
+dd if=/dev/urandom of=/tmp/pattern bs=64k count=64 2>/dev/null
+dd if=/tmp/pattern of=/dev/kcppnvme0n2 bs=64k seek=100 conv=fsync 2>/dev/null || fail "write to n2"
+drop_caches
+dd if=/dev/kcppnvme0n2 of=/tmp/readback bs=64k skip=100 count=64 2>/dev/null || fail "read from n2"
+cmp /tmp/pattern /tmp/readback || fail "n2 read back different data"
+
+# A file system on the 512 B namespace: create, fill, unmount, check, read back.
+mkfs.ext4 -q -F /dev/kcppnvme0n1 || fail "mkfs.ext4"
+mkdir -p /mnt
+mount -t ext4 /dev/kcppnvme0n1 /mnt || fail "mount"
+for i in 1 2 3 4; do cp /tmp/pattern "/mnt/file$i"; done
+umount /mnt
+e2fsck -f -n /dev/kcppnvme0n1 >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; fail "fsck found problems"; }
+mount -t ext4 /dev/kcppnvme0n1 /mnt
+for i in 1 2 3 4; do cmp /tmp/pattern "/mnt/file$i" || fail "file$i differs"; done
+umount /mnt
+
+# Unbind: the shutdown notification. Then the kernel's driver reads what we wrote.
 echo "$k_bdf" > /sys/bus/pci/drivers/kcpp_nvme/unbind
 log "shutdown complete"
-echo "$k_bdf" > /sys/bus/pci/drivers_probe
-[ "$(driver_of "$k_bdf")" = kcpp_nvme ] || fail "rebind failed"
-[ "$(dmesg | grep -c "kcpp_nvme $k_bdf: namespace 2:")" = 2 ] || fail "rebind did not identify again"
+[ ! -e /dev/kcppnvme0n1 ] || fail "disk left behind after unbind"
+hand_to "$k_bdf" nvme
+sleep 1
+# The kernel's disk names do not follow NSIDs (multipath heads): find ours by NSID and size
+# (the other controller has one 64 MiB namespace).
+c_disk() { for b in /sys/block/nvme*; do
+	[ "$(cat "$b/nsid" 2>/dev/null)" = "$1" ] && [ "$(cat "$b/size")" = "$2" ] && basename "$b"; done; true; }
+cdisk=$(c_disk 2 262144)
+[ -n "$cdisk" ] || fail "the kernel's driver made no disk for namespace 2: $(ls /sys/block)"
+dd if="/dev/$cdisk" of=/tmp/readback2 bs=64k skip=100 count=64 2>/dev/null
+cmp /tmp/pattern /tmp/readback2 || fail "the kernel's driver reads different data"
+cdisk1=$(c_disk 1 524288)
+[ -n "$cdisk1" ] || fail "the kernel's driver made no disk for namespace 1"
+e2fsck -f -n "/dev/$cdisk1" >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; fail "fsck through the kernel's driver"; }
+
+# And back to kcpp_nvme, which then unloads cleanly.
+hand_to "$k_bdf" kcpp_nvme
 rmmod kcpp_nvme
 [ "$(dmesg | grep -c "kcpp_nvme $k_bdf: shutdown complete")" = 2 ] || fail "rmmod did not shut the controller down"
 [ -z "$(driver_of "$k_bdf")" ] || fail "still bound after rmmod"
-
-# A device of another class handed over by mistake is refused.
 echo "nvme scenario: ok"

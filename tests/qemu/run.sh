@@ -4,7 +4,9 @@
 # tests/qemu/NAME.allow, if present, lists kernel reports the scenario expects (each with
 # the reason). Scenario lines `# kmods: NAME...` add the kernel's own modules (with their
 # dependencies), `# bins: PATH...` host programs with their libraries (mkinitramfs --bin),
-# `# qemu: ARG...` extra QEMU arguments (e.g. devices). Extra arguments go to
+# `# qemu: ARG...` extra QEMU arguments (e.g. devices), `# images: NAME=SIZE...` fresh sparse
+# disk images (build/qemu/RUN-KIND-NAME.img) that QEMU arguments name as @NAME@. Extra
+# arguments go to
 # qemu/run-scenario.sh (e.g. --timeout 60, --append pci=nomsi); `--as RUN` first names a
 # variant run (its log is build/qemu/RUN-KIND.log).
 #
@@ -38,5 +40,15 @@ mkdir -p "$KCPP_BUILD/qemu"
 
 run=(--kernel "$kind" --name "$run_name-$kind" --initrd "$KCPP_BUILD/qemu/$run_name-$kind.cpio.gz")
 [[ -f $KCPP_ROOT/tests/qemu/$name.allow ]] && run+=(--allow "$KCPP_ROOT/tests/qemu/$name.allow")
-for arg in $(sed -n 's/^# qemu: //p' "$scenario"); do run+=(--qemu-arg "$arg"); done
+declare -A images=()
+for spec in $(sed -n 's/^# images: //p' "$scenario"); do
+	img=$KCPP_BUILD/qemu/$run_name-$kind-${spec%%=*}.img
+	rm -f "$img"
+	truncate -s "${spec#*=}" "$img"
+	images[${spec%%=*}]=$img
+done
+for arg in $(sed -n 's/^# qemu: //p' "$scenario"); do
+	for name in "${!images[@]}"; do arg=${arg//@$name@/${images[$name]}}; done
+	run+=(--qemu-arg "$arg")
+done
 exec "$KCPP_ROOT/qemu/run-scenario.sh" "${run[@]}" "$@"

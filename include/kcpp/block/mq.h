@@ -23,8 +23,10 @@
 
 #include <kcpp/arc.h>
 #include <kcpp/box.h>
+#include <kcpp/device.h>
 #include <kcpp/error.h>
 #include <kcpp/lock_class.h>
+#include <kcpp/optional.h>
 
 namespace kcpp::block {
 
@@ -92,6 +94,8 @@ template <typename T> inline T field(const void *obj, usize offset)
 }
 } // namespace detail
 
+template <usize N> struct SgTable;
+
 // A request blk-mq handed to the driver. A plain handle: the request lives until the
 // driver ends or completes it.
 class Request {
@@ -107,6 +111,12 @@ public:
 	u32 bytes() const { return detail::field<u32>(raw_, KCPP_OFFSETOF_REQUEST_DATA_LEN); }
 	u32 sectors() const { return bytes() >> SECTOR_SHIFT; }
 	int tag() const { return detail::field<int>(raw_, KCPP_OFFSETOF_REQUEST_TAG); }
+	// rq->q->queuedata: the QueueData of the disk the request is for.
+	void *queuedata() const
+	{
+		const void *q = detail::field<const void *>(raw_, KCPP_OFFSETOF_REQUEST_Q);
+		return detail::field<void *>(q, KCPP_OFFSETOF_QUEUE_QUEUEDATA);
+	}
 
 	// blk_mq_rq_to_pdu(): the driver's per-request data, right after struct request.
 	template <typename T> T &data() const
@@ -118,6 +128,9 @@ public:
 	}
 
 	void start() { kcpp_blk_mq_start_request(raw_); }
+	// Maps the data for DMA by `dev` into `sg` (see SgTable); the number of mapped entries.
+	template <usize N> [[nodiscard]] Result<usize> map_dma(DeviceRef dev, SgTable<N> &sg) const;
+	template <usize N> void unmap_dma(DeviceRef dev, SgTable<N> &sg) const;
 	void end(Status s) { kcpp_blk_mq_end_request(raw_, static_cast<u8>(s)); }
 	// Completes through the complete() operation, on the submitting CPU if needed.
 	void complete() { kcpp_blk_mq_complete_request(raw_); }
@@ -127,6 +140,37 @@ private:
 	u32 cmd_flags() const { return detail::field<u32>(raw_, KCPP_OFFSETOF_REQUEST_CMD_FLAGS); }
 	kcpp_request *raw_;
 };
+
+// Room for N scatterlist entries inside per-request data, and what map_dma made of them.
+// Plain storage: put it in Ops::RequestData; map_dma initialises it.
+template <usize N> struct SgTable {
+	RawOpaque<KCPP_SIZEOF_SCATTERLIST * N, KCPP_ALIGNOF_SCATTERLIST> entries;
+	int nents;  // entries blk_rq_map_sg filled (what unmap needs)
+	int mapped; // entries after dma_map_sg (IOMMUs may merge)
+
+	// sg_dma_address()/sg_dma_len() of mapped entry i.
+	u64 dma_address(usize i)
+	{
+		return detail::field<u64>(entries.bytes + i * KCPP_SIZEOF_SCATTERLIST, KCPP_OFFSETOF_SG_DMA_ADDRESS);
+	}
+	u32 dma_len(usize i)
+	{
+		return detail::field<u32>(entries.bytes + i * KCPP_SIZEOF_SCATTERLIST, KCPP_OFFSETOF_SG_DMA_LEN);
+	}
+};
+
+template <usize N> Result<usize> Request::map_dma(DeviceRef dev, SgTable<N> &sg) const
+{
+	int nents = 0;
+	const int mapped = TRY(to_result_value(kcpp_blk_rq_map_dma(raw_, dev.raw(), sg.entries.bytes, N, &nents)));
+	sg.nents = nents;
+	sg.mapped = mapped;
+	return static_cast<usize>(mapped);
+}
+template <usize N> void Request::unmap_dma(DeviceRef dev, SgTable<N> &sg) const
+{
+	kcpp_blk_rq_unmap_dma(raw_, dev.raw(), sg.entries.bytes, sg.nents);
+}
 
 // A hardware queue (struct blk_mq_hw_ctx), as queue_rq and commit_rqs see it.
 class HwQueue {
@@ -227,6 +271,14 @@ public:
 	}
 
 	kcpp_tag_set *raw() const { return const_cast<kcpp_tag_set *>(storage_.as<kcpp_tag_set>()); }
+	// blk_mq_tag_to_rq: the request a tag of hardware queue `hctx` stands for, if in use.
+	Optional<Request> request(u32 hctx, u32 tag) const
+	{
+		kcpp_request *rq = kcpp_blk_mq_tag_to_rq(raw(), hctx, tag);
+		if (rq == nullptr)
+			return {};
+		return Request(rq);
+	}
 
 private:
 	static constexpr kcpp_blk_mq_ops_desc ops_ = detail::describe<Ops>();
@@ -253,6 +305,8 @@ struct DiskConfig {
 	u32 max_hw_sectors = 0;
 	u32 max_discard_sectors = 0;
 	u32 max_write_zeroes_sectors = 0;
+	u32 max_segments = 0;
+	unsigned long virt_boundary_mask = 0;
 	bool rotational = false;
 	bool write_cache = false;
 	bool fua = false;
@@ -269,7 +323,8 @@ public:
 	{
 		const kcpp_disk_config c = {cfg.name, cfg.capacity_sectors, cfg.logical_block_size,
 					    cfg.physical_block_size, cfg.max_hw_sectors, cfg.max_discard_sectors,
-					    cfg.max_write_zeroes_sectors, cfg.rotational, cfg.write_cache, cfg.fua};
+					    cfg.max_write_zeroes_sectors, cfg.max_segments, cfg.virt_boundary_mask,
+					    cfg.rotational, cfg.write_cache, cfg.fua};
 		kcpp_gendisk *disk = nullptr;
 		TRY(to_result(kcpp_gendisk_create(set->raw(), &c, queuedata.get(), cls.key->raw(), &disk)));
 		return GenDisk(disk, move(set), move(queuedata));
