@@ -15,7 +15,7 @@ namespace kcpp {
 
 class FormatBuffer {
 public:
-	FormatBuffer(char *buf, usize size) : buf_(buf), size_(size) {}
+	FormatBuffer(char *buf, usize size) : buf_(buf), size_(size) { terminate(); }
 
 	void put(char c)
 	{
@@ -70,7 +70,7 @@ template <typename T> void format_value(FormatBuffer &out, const FormatSpec &spe
 		out.put(v);
 	} else if constexpr (is_integral_v<T>) {
 		if constexpr (is_signed_v<T>) {
-			if (v < 0 && spec.type == 0) {
+			if (v < 0 && (spec.type == 0 || spec.type == 'd')) {
 				format_unsigned(out, spec, 0ULL - static_cast<unsigned long long>(v), true);
 				return;
 			}

@@ -4,6 +4,9 @@
  * C++ test module lists in .kunit_test_suites, and reports results through KUnit.
  */
 #include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/mman.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <kcpp/bindings.h>
 #include <kcpp/gen/layout.h>
@@ -29,21 +32,56 @@ void kcpp_kunit_fill_suite(void *suite, const struct kcpp_kunit_suite_def *def)
 		/* struct kcpp_kunit is struct kunit: the C++ side only passes it back to us. */
 		cases[i].run_case = (void (*)(struct kunit *))def->cases[i].run;
 	}
-	strscpy(s->name, def->name, sizeof(s->name));
+	/* kunit_suite.name is a const array (C suites are static initialisers); this one is
+	 * writable C++ storage, filled once here before KUnit reads it. */
+	strscpy((char *)s->name, def->name, sizeof(s->name));
 	s->test_cases = cases;
 }
 
 #define TEST(t) ((struct kunit *)(t))
 
-void kcpp_kunit_fail(struct kcpp_kunit *test, const char *file, int line, const char *msg)
+/*
+ * KUnit's failure reporting allocates (a string stream per failed expectation), and a test
+ * may fail while kcpp::kunit::FailAllocations makes this task's allocations fail: report
+ * with fault injection off for the current task, then put it back.
+ */
+static int kcpp_kunit_pause_fault_injection(void)
 {
-	KUNIT_FAIL(TEST(test), "%s:%d: %s", file, line, msg);
+#ifdef CONFIG_FAULT_INJECTION
+	int saved = current->make_it_fail;
+
+	current->make_it_fail = 0;
+	return saved;
+#else
+	return 0;
+#endif
 }
 
+static void kcpp_kunit_resume_fault_injection(int saved)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	current->make_it_fail = saved;
+#endif
+}
+
+void kcpp_kunit_fail(struct kcpp_kunit *test, const char *file, int line, const char *msg)
+{
+	int saved = kcpp_kunit_pause_fault_injection();
+
+	KUNIT_FAIL(TEST(test), "%s:%d: %s", file, line, msg);
+	kcpp_kunit_resume_fault_injection(saved);
+}
+
+/*
+ * __kunit_abort() (what KUNIT_ASSERT_* call) is __noreturn and listed in objtool's
+ * noreturns.h, so objtool knows this function is a dead end too (it checks the linked
+ * module, where this definition is visible), and C++ callers need no code after the call.
+ */
 void kcpp_kunit_abort(struct kcpp_kunit *test, const char *file, int line, const char *msg)
 {
+	kcpp_kunit_pause_fault_injection();
 	KUNIT_FAIL(TEST(test), "%s:%d: %s", file, line, msg);
-	kunit_abort(TEST(test));
+	__kunit_abort(TEST(test));
 }
 
 void kcpp_kunit_skip(struct kcpp_kunit *test, const char *reason)
@@ -53,5 +91,23 @@ void kcpp_kunit_skip(struct kcpp_kunit *test, const char *reason)
 
 void kcpp_kunit_log(struct kcpp_kunit *test, const char *msg)
 {
+	int saved = kcpp_kunit_pause_fault_injection();
+
 	kunit_info(TEST(test), "%s", msg);
+	kcpp_kunit_resume_fault_injection(saved);
+}
+
+/*
+ * kunit_vm_mmap() attaches a fresh mm to the test's kthread if it has none (the static
+ * kunit_attach_mm() in lib/kunit/user_alloc.c) and maps anonymous memory in it; KUnit drops
+ * the mapping with the mm when the test case's thread exits.
+ */
+kcpp_uptr_t kcpp_kunit_alloc_user(struct kcpp_kunit *test, kcpp_size_t size)
+{
+	unsigned long addr = kunit_vm_mmap(TEST(test), NULL, 0, size, PROT_READ | PROT_WRITE,
+					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+
+	if (IS_ERR_VALUE(addr) || addr >= TASK_SIZE)
+		return 0;
+	return addr;
 }
