@@ -5,9 +5,9 @@
 // interrupt-driven admin queue, Identify Controller, the number of queues, Identify of every
 // active namespace), I/O queue pairs with one MSI-X vector each (or one shared vector when
 // fewer are available), one blk-mq disk per namespace (kcppnvme<C>n<N>) with read, write
-// (FUA) and flush through PRP lists, doorbell batching through commit_rqs, and the shutdown
-// notification on unbind. Not yet: discard and write zeroes, timeouts/abort/reset, dead
-// controller handling, passthrough ioctls.
+// (FUA), flush, discard (Dataset Management) and write zeroes when the controller has them,
+// PRP lists, doorbell batching through commit_rqs, and the shutdown notification on unbind.
+// Not yet: timeouts/abort/reset, dead controller handling, passthrough ioctls.
 //
 // It never takes a device by itself: it has no ID table, so it binds only to controllers an
 // administrator hands it (echo kcpp_nvme > /sys/bus/pci/devices/<bdf>/driver_override), and
@@ -213,6 +213,7 @@ public:
 		identify_string(firmware, &identify_[nvme::identify::CTRL_FIRMWARE], nvme::identify::CTRL_FIRMWARE_LEN);
 		const u32 nn = load_le<u32>(&identify_[nvme::identify::CTRL_NN]);
 		volatile_write_cache_ = identify_[nvme::identify::CTRL_VWC] & 1;
+		oncs_ = load_le<u16>(&identify_[nvme::identify::CTRL_ONCS]);
 		const u32 vs = bar_.read32<nvme::reg::VS>();
 		dev_.info("{} (serial {}, firmware {}), NVMe {}.{}, up to {} namespaces, interrupts: {}", model, serial,
 			  firmware, vs >> 16, (vs >> 8) & 0xff, nn, vectors_->kind());
@@ -313,6 +314,8 @@ private:
 			.logical_block_size = bs,
 			.physical_block_size = bs,
 			.max_hw_sectors = MAX_TRANSFER >> block::SECTOR_SHIFT,
+			.max_discard_sectors = oncs_ & nvme::oncs::DSM ? 0x400000u : 0u, // 2 GiB per discard
+			.max_write_zeroes_sectors = oncs_ & nvme::oncs::WRITE_ZEROES ? u32(0x10000) << (ns.lba_shift - 9) : 0u,
 			.max_segments = MAX_SEGMENTS,
 			.virt_boundary_mask = PAGE - 1,
 			.write_cache = volatile_write_cache_,
@@ -469,6 +472,7 @@ private:
 	u64 cap_ = 0;
 	u32 db_stride_ = 4;
 	bool volatile_write_cache_ = false;
+	u16 oncs_ = 0;
 	u16 sq_tail_ = 0;
 	u16 cq_head_ = 0; // only the interrupt handler touches the completion side
 	u16 cq_phase_ = 1;
@@ -625,6 +629,26 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 	case block::Op::Flush:
 		cmd.opcode = nvme::io::FLUSH;
 		break;
+	case block::Op::Discard: {
+		// One range, in the tag's PRP page (the disk allows one discard segment).
+		auto *range = reinterpret_cast<nvme::DsmRange *>(q.prp_list(cmd.command_id));
+		range->attributes = 0;
+		range->length = rq.bytes() >> ns.lba_shift;
+		range->slba = rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT);
+		cmd.opcode = nvme::io::DATASET_MANAGEMENT;
+		cmd.prp1 = q.prp_list_dma(cmd.command_id);
+		cmd.cdw10 = 0; // number of ranges - 1
+		cmd.cdw11 = nvme::io::DSM_DEALLOCATE;
+		break;
+	}
+	case block::Op::WriteZeroes: {
+		const u64 slba = rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT);
+		cmd.opcode = nvme::io::WRITE_ZEROES;
+		cmd.cdw10 = static_cast<u32>(slba);
+		cmd.cdw11 = static_cast<u32>(slba >> 32);
+		cmd.cdw12 = (rq.bytes() >> ns.lba_shift) - 1;
+		break;
+	}
 	default:
 		return block::Status::NotSupported;
 	}

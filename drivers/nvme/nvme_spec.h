@@ -123,8 +123,26 @@ namespace io {
 inline constexpr u8 FLUSH = 0x00;
 inline constexpr u8 WRITE = 0x01;
 inline constexpr u8 READ = 0x02;
-inline constexpr u32 RW_FUA = 1u << 30; // cdw12
+inline constexpr u8 WRITE_ZEROES = 0x08;
+inline constexpr u8 DATASET_MANAGEMENT = 0x09;
+inline constexpr u32 RW_FUA = 1u << 30;  // cdw12
+inline constexpr u32 DSM_DEALLOCATE = 1u << 2; // cdw11
 } // namespace io
+
+// Optional NVM command support (Identify Controller ONCS).
+namespace oncs {
+inline constexpr u16 DSM = 1u << 2;
+inline constexpr u16 WRITE_ZEROES = 1u << 3;
+} // namespace oncs
+
+// A Dataset Management range (16 bytes).
+struct DsmRange {
+	u32 attributes;
+	u32 length; // in logical blocks
+	u64 slba;
+};
+static_assert(sizeof(DsmRange) == 16);
+
 
 // Create I/O queue flags (cdw11).
 inline constexpr u32 QUEUE_PHYS_CONTIG = 1u << 0;
