@@ -130,7 +130,12 @@ public:
 
 	[[nodiscard]] Result<void> extend_from(const T *src, usize n, Gfp flags)
 	{
+		// src may point into this Vec: find it again in the new buffer after a growth.
+		const uptr at = reinterpret_cast<uptr>(src) - reinterpret_cast<uptr>(data_);
+		const bool inside = at < len_ * sizeof(T);
 		TRY(reserve(n, flags));
+		if (inside)
+			src = data_ + at / sizeof(T);
 		for (usize i = 0; i < n; ++i)
 			new (&data_[len_++]) T(src[i]);
 		return {};

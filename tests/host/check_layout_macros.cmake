@@ -1,0 +1,35 @@
+# Checks that tests/host/kcpp/gen/layout.h defines every macro src/layout/layout.c generates
+# (run by ctest as host.layout_macros): a macro added to the generator must be added here too.
+#   cmake -DLAYOUT_C=src/layout/layout.c -DLAYOUT_H=tests/host/kcpp/gen/layout.h -P this
+cmake_minimum_required(VERSION 3.25)
+file(READ ${LAYOUT_C} generator)
+file(READ ${LAYOUT_H} header)
+
+set(expected "")
+string(REGEX MATCHALL "LAYOUT\\([A-Z0-9_]+," layouts "${generator}")
+foreach(m IN LISTS layouts)
+  string(REGEX REPLACE "LAYOUT\\(([A-Z0-9_]+)," "\\1" name "${m}")
+  list(APPEND expected KCPP_SIZEOF_${name} KCPP_ALIGNOF_${name})
+endforeach()
+string(REGEX MATCHALL "(DEFINE|OFFSET)\\(KCPP_[A-Z0-9_]+" defines "${generator}")
+foreach(m IN LISTS defines)
+  string(REGEX REPLACE "(DEFINE|OFFSET)\\((KCPP_[A-Z0-9_]+)" "\\2" name "${m}")
+  if(NOT name MATCHES "_$") # KCPP_SIZEOF_##name in LAYOUT's own definition
+    list(APPEND expected ${name})
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES expected)
+
+set(missing "")
+foreach(name IN LISTS expected)
+  string(REGEX MATCH "#define ${name}[ \t]" found "${header}")
+  if(NOT found)
+    list(APPEND missing ${name})
+  endif()
+endforeach()
+list(LENGTH expected count)
+if(missing)
+  string(REPLACE ";" "\n  " missing "${missing}")
+  message(FATAL_ERROR "${LAYOUT_H} lacks macros that ${LAYOUT_C} generates:\n  ${missing}")
+endif()
+message(STATUS "all ${count} macros of ${LAYOUT_C} are defined in ${LAYOUT_H}")
