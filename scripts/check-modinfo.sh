@@ -26,7 +26,7 @@ for ko in "$KCPP_BUILD/modules/$kind"/*.ko; do
 	*) die "$(basename "$ko"): license '$license' is not GPL-compatible" ;;
 	esac
 	if grep -q '^CONFIG_MODVERSIONS=y' "$KCPP_K_BUILD/.config"; then
-		readelf -S "$ko" | grep -q '__versions' || die "$(basename "$ko"): no modversions table"
+		[[ $(readelf -SW "$ko") == *__versions* ]] || die "$(basename "$ko"): no modversions table"
 	fi
 	echo "$(basename "$ko"): vermagic '$got', license $license"
 	count=$((count + 1))
