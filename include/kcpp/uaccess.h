@@ -15,21 +15,40 @@
 
 namespace kcpp {
 
-class UserSliceReader {
+namespace detail {
+// The part of a user slice not yet read or written.
+class UserCursor {
 public:
-	UserSliceReader(uptr addr, usize len) : addr_(addr), left_(len) {}
+	UserCursor(uptr addr, usize len) : addr_(addr), left_(len) {}
 	usize len() const { return left_; }
 	bool is_empty() const { return left_ == 0; }
 
-	[[nodiscard]] Result<void> read_raw(void *dst, usize n)
+protected:
+	// Runs copy(address) for the next n bytes and moves past them if it copied them all
+	// (copy returns the bytes it could not copy, as copy_{from,to}_user do); EFAULT if n is
+	// more than is left or the copy faulted, and then the position does not move.
+	template <typename Copy> [[nodiscard]] Result<void> advance(usize n, Copy copy)
 	{
-		if (n > left_)
-			return code::EFAULT;
-		if (kcpp_copy_from_user(dst, addr_, n) != 0)
+		if (n > left_ || copy(addr_) != 0)
 			return code::EFAULT;
 		addr_ += n;
 		left_ -= n;
 		return {};
+	}
+
+private:
+	uptr addr_;
+	usize left_;
+};
+} // namespace detail
+
+class UserSliceReader : public detail::UserCursor {
+public:
+	using UserCursor::UserCursor;
+
+	[[nodiscard]] Result<void> read_raw(void *dst, usize n)
+	{
+		return advance(n, [&](uptr from) { return kcpp_copy_from_user(dst, from, n); });
 	}
 	// Reads a plain-data T (any bit pattern must be a valid T).
 	template <typename T> [[nodiscard]] Result<T> read()
@@ -41,32 +60,17 @@ public:
 	}
 	[[nodiscard]] Result<void> skip(usize n)
 	{
-		if (n > left_)
-			return code::EFAULT;
-		addr_ += n;
-		left_ -= n;
-		return {};
+		return advance(n, [](uptr) { return 0ul; });
 	}
-
-private:
-	uptr addr_;
-	usize left_;
 };
 
-class UserSliceWriter {
+class UserSliceWriter : public detail::UserCursor {
 public:
-	UserSliceWriter(uptr addr, usize len) : addr_(addr), left_(len) {}
-	usize len() const { return left_; }
+	using UserCursor::UserCursor;
 
 	[[nodiscard]] Result<void> write_raw(const void *src, usize n)
 	{
-		if (n > left_)
-			return code::EFAULT;
-		if (kcpp_copy_to_user(addr_, src, n) != 0)
-			return code::EFAULT;
-		addr_ += n;
-		left_ -= n;
-		return {};
+		return advance(n, [&](uptr to) { return kcpp_copy_to_user(to, src, n); });
 	}
 	template <typename T> [[nodiscard]] Result<void> write(const T &value)
 	{
@@ -75,18 +79,8 @@ public:
 	}
 	[[nodiscard]] Result<void> zero(usize n)
 	{
-		if (n > left_)
-			return code::EFAULT;
-		if (kcpp_clear_user(addr_, n) != 0)
-			return code::EFAULT;
-		addr_ += n;
-		left_ -= n;
-		return {};
+		return advance(n, [&](uptr to) { return kcpp_clear_user(to, n); });
 	}
-
-private:
-	uptr addr_;
-	usize left_;
 };
 
 class UserSlice {
