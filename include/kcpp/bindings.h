@@ -52,6 +52,7 @@ struct kcpp_request;		/* struct request */
 struct kcpp_blk_mq_hw_ctx;	/* struct blk_mq_hw_ctx */
 struct kcpp_pci_dev;		/* struct pci_dev, owned by the PCI core */
 struct kcpp_device;		/* struct device, owned by the driver core */
+struct kcpp_miscdev;		/* struct kcpp_miscdev (src/fs/misc_types.h): miscdevice + fops */
 
 KCPP_C_BEGIN
 
@@ -370,6 +371,27 @@ struct kcpp_irq_handler {
 };
 int kcpp_request_irq(int irq, struct kcpp_irq_handler *h, int shared, const char *name) KCPP_NOEXCEPT;
 void kcpp_free_irq(int irq, struct kcpp_irq_handler *h) KCPP_NOEXCEPT;
+
+/* ---- misc character devices (src/fs/miscdev.c, area misc) --------------------------- */
+/*
+ * The file operations C++ defines (NULL for the others). `shared` is the registration's data;
+ * open returns the per-open data in *file_data, which the others get back. Lengths and
+ * positions are plain integers; buffers are user addresses.
+ */
+struct kcpp_file_ops_desc {
+	int (*open)(void *shared, void **file_data);
+	void (*release)(void *file_data);
+	long (*read)(void *file_data, kcpp_uptr_t buf, kcpp_size_t len, long long *pos);
+	long (*write)(void *file_data, kcpp_uptr_t buf, kcpp_size_t len, long long *pos);
+	long (*ioctl)(void *file_data, unsigned int cmd, unsigned long arg);
+	unsigned int (*poll)(void *file_data, void *poll_table); /* EPOLL* bits */
+};
+int kcpp_miscdev_register(struct kcpp_miscdev *md, const char *name, unsigned int mode,
+			  const struct kcpp_file_ops_desc *ops, void *shared) KCPP_NOEXCEPT;
+void kcpp_miscdev_deregister(struct kcpp_miscdev *md) KCPP_NOEXCEPT;
+/* poll_wait(file, wq, poll_table) for the file being polled (poll_table as passed to poll). */
+void kcpp_poll_wait(void *poll_table, struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;
+int kcpp_capable_sys_admin(void) KCPP_NOEXCEPT;
 
 /* ---- test-only oracles: the kernel's own C versions of helpers C++ inlines ---------- */
 unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;

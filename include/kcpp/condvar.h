@@ -36,6 +36,9 @@ public:
 	void notify_one() { kcpp_wake_up_one(raw()); }
 	void notify_all() { kcpp_wake_up_all(raw()); }
 
+	// The wait queue, for poll (miscdev::PollTable::wait); wake-ups reach pollers too.
+	kcpp_wait_queue_head *wait_queue() { return raw(); }
+
 private:
 	template <typename T> long wait_raw(MutexGuard<T> &g, int intr, long t)
 	{

@@ -115,6 +115,7 @@ kcpp-area-kunit := kunit/kunit.o kunit/oracles.o
 kcpp-area-net-phy := net/phy.o
 kcpp-area-block := block/mq.o device/device.o
 kcpp-area-device := device/device.o
+kcpp-area-misc := fs/miscdev.o
 kcpp-area-pci := device/device.o pci/pci.o pci/dma.o pci/irq.o
 
 define kcpp-module-rules

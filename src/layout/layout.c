@@ -27,6 +27,7 @@
 #endif
 #include "../task/work_types.h"
 #include "../block/mq_types.h"
+#include "../fs/misc_types.h"
 
 #define LAYOUT(name, type)                              \
 	DEFINE(KCPP_SIZEOF_##name, sizeof(type));       \
@@ -159,6 +160,10 @@ int main(void)
 	DEFINE(KCPP_PCI_IRQ_INTX, PCI_IRQ_INTX);
 	DEFINE(KCPP_PCI_IRQ_MSI, PCI_IRQ_MSI);
 	DEFINE(KCPP_PCI_IRQ_MSIX, PCI_IRQ_MSIX);
+	BLANK();
+
+	COMMENT("Misc character devices");
+	LAYOUT(MISCDEV, struct kcpp_miscdev);
 	BLANK();
 
 	COMMENT("Kernel facts");

@@ -4,6 +4,7 @@
 # tests/qemu/NAME.allow, if present, lists kernel reports the scenario expects (each with
 # the reason). Scenario lines `# kmods: NAME...` add the kernel's own modules (with their
 # dependencies), `# bins: PATH...` host programs with their libraries (mkinitramfs --bin),
+# `# progs: FILE.c...` test programs, compiled static here and put in /kcpp,
 # `# qemu: ARG...` extra QEMU arguments (e.g. devices), `# images: NAME=SIZE...` fresh sparse
 # disk images (build/qemu/RUN-KIND-NAME.img) that QEMU arguments name as @NAME@. Extra
 # arguments go to
@@ -35,7 +36,12 @@ done < <(sed -n 's/^# kmods: //p' "$scenario" | tr ' ' '\n')
 while read -r bin; do
 	[[ -n $bin ]] && args+=(--bin "$bin")
 done < <(sed -n 's/^# bins: //p' "$scenario" | tr ' ' '\n')
-mkdir -p "$KCPP_BUILD/qemu"
+mkdir -p "$KCPP_BUILD/qemu/progs"
+for prog in $(sed -n 's/^# progs: //p' "$scenario"); do
+	bin=$KCPP_BUILD/qemu/progs/$(basename "${prog%.c}")
+	gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$KCPP_ROOT/$prog" || die "cannot build $prog"
+	args+=(--file "$bin")
+done
 "$KCPP_ROOT/qemu/mkinitramfs.sh" "${args[@]}" >/dev/null
 
 run=(--kernel "$kind" --name "$run_name-$kind" --initrd "$KCPP_BUILD/qemu/$run_name-$kind.cpio.gz")

@@ -132,6 +132,10 @@
 #define KCPP_PCI_IRQ_MSI 2
 #define KCPP_PCI_IRQ_MSIX 4
 
+/* Misc character devices (Debian 6.12 values) */
+#define KCPP_SIZEOF_MISCDEV 360
+#define KCPP_ALIGNOF_MISCDEV 8
+
 /* Kernel facts (HZ=250 as Debian's kernel, so jiffy rounding is exercised) */
 #define KCPP_HZ 250
 #define KCPP_PAGE_SIZE 4096

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+// kcpp/miscdev.h — misc character devices with file operations generated from a C++ type.
+//
+//     struct Echo {
+//         using Shared = EchoState;   // the device's data, shared by every open file
+//         using File = EchoFile;      // created at open, destroyed at the last close
+//         static Result<Box<EchoFile>> open(EchoState &shared);
+//         static Result<usize> read(EchoFile &, UserSliceWriter &out, i64 &pos);    // optional
+//         static Result<usize> write(EchoFile &, UserSliceReader &in, i64 &pos);    // optional
+//         static Result<long> ioctl(EchoFile &, u32 cmd, uptr arg);               // optional
+//         static u32 poll(EchoFile &, miscdev::PollTable &);                      // optional
+//     };
+//     miscdev::Registration<Echo> dev;
+//     TRY(dev.register_device("kcpp_echo", state, 0666));   // /dev/kcpp_echo
+//
+// Only the operations the type defines are set in struct file_operations (so a missing
+// write is EINVAL from the VFS, as for C drivers). ioctl numbers are handled for 32-bit
+// callers too (compat_ptr_ioctl). The registration is removed when the object is destroyed;
+// open files keep the module loaded until they are closed.
+#pragma once
+
+#include <kcpp/box.h>
+#include <kcpp/condvar.h>
+#include <kcpp/error.h>
+#include <kcpp/uaccess.h>
+
+namespace kcpp::miscdev {
+
+namespace poll {
+inline constexpr u32 IN = 0x001;
+inline constexpr u32 OUT = 0x004;
+inline constexpr u32 RDNORM = 0x040;
+inline constexpr u32 WRNORM = 0x100;
+} // namespace poll
+
+// What a poll operation registers its wait queues with (poll_wait).
+class PollTable {
+public:
+	explicit PollTable(void *raw) : raw_(raw) {}
+	void wait(CondVar &cv) { kcpp_poll_wait(raw_, cv.wait_queue()); }
+
+private:
+	void *raw_;
+};
+
+// capable(CAP_SYS_ADMIN) for the calling task, for operations C drivers restrict the same way.
+inline bool caller_is_admin() { return kcpp_capable_sys_admin(); }
+
+namespace detail {
+
+template <typename T> int open(void *shared, void **out)
+{
+	// SAFETY: shared is the T::Shared the registration was given, alive while registered.
+	Result<Box<typename T::File>> made = T::open(*static_cast<typename T::Shared *>(shared));
+	if (made.is_err())
+		return made.error().to_errno();
+	*out = move(made).take().into_raw();
+	return 0;
+}
+template <typename T> void release(void *data)
+{
+	// SAFETY: data is what open returned for this file; this is its last use.
+	Box<typename T::File>::from_raw(static_cast<typename T::File *>(data));
+}
+template <typename T> typename T::File &file(void *data) { return *static_cast<typename T::File *>(data); }
+
+template <typename T> long read(void *data, uptr buf, usize len, long long *pos)
+{
+	UserSliceWriter out(buf, len);
+	i64 p = *pos;
+	Result<usize> r = T::read(file<T>(data), out, p);
+	if (r.is_err())
+		return r.error().to_errno();
+	*pos = p;
+	return static_cast<long>(r.value());
+}
+template <typename T> long write(void *data, uptr buf, usize len, long long *pos)
+{
+	UserSliceReader in(buf, len);
+	i64 p = *pos;
+	Result<usize> r = T::write(file<T>(data), in, p);
+	if (r.is_err())
+		return r.error().to_errno();
+	*pos = p;
+	return static_cast<long>(r.value());
+}
+template <typename T> long ioctl(void *data, unsigned int cmd, unsigned long arg)
+{
+	Result<long> r = T::ioctl(file<T>(data), cmd, arg);
+	return r.is_ok() ? r.value() : r.error().to_errno();
+}
+template <typename T> unsigned int poll(void *data, void *table)
+{
+	PollTable pt(table);
+	return T::poll(file<T>(data), pt);
+}
+
+template <typename T> constexpr kcpp_file_ops_desc describe()
+{
+	kcpp_file_ops_desc d{};
+	d.open = &open<T>;
+	d.release = &release<T>;
+	if constexpr (requires { &T::read; })
+		d.read = &read<T>;
+	if constexpr (requires { &T::write; })
+		d.write = &write<T>;
+	if constexpr (requires { &T::ioctl; })
+		d.ioctl = &ioctl<T>;
+	if constexpr (requires { &T::poll; })
+		d.poll = &poll<T>;
+	return d;
+}
+
+} // namespace detail
+
+template <typename T> class Registration : Pinned {
+public:
+	Registration() = default;
+	~Registration()
+	{
+		if (registered_)
+			kcpp_miscdev_deregister(storage_.as<kcpp_miscdev>());
+	}
+
+	// Creates /dev/<name> (name must outlive the registration: a string literal).
+	[[nodiscard]] Result<void> register_device(const char *name, typename T::Shared &shared, u32 mode = 0600)
+	{
+		if (registered_)
+			return code::EBUSY;
+		TRY(to_result(kcpp_miscdev_register(storage_.as<kcpp_miscdev>(), name, mode, &ops_, &shared)));
+		registered_ = true;
+		return {};
+	}
+
+private:
+	static constexpr kcpp_file_ops_desc ops_ = detail::describe<T>();
+	Opaque<KCPP_SIZEOF_MISCDEV, KCPP_ALIGNOF_MISCDEV> storage_;
+	bool registered_ = false;
+};
+
+} // namespace kcpp::miscdev
