@@ -9,7 +9,7 @@ source "$(dirname "$0")/common.sh"
 packages=(
 	make gcc g++ cmake libgtest-dev python3 rsync cpio kmod xz-utils file
 	bc bison flex libelf-dev libssl-dev dwarves
-	qemu-system-x86 busybox-static ethtool fio
+	qemu-system-x86 busybox-static ethtool fio nvme-cli
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 )
 

@@ -7,7 +7,9 @@
 // fewer are available), one blk-mq disk per namespace (kcppnvme<C>n<N>) with read, write
 // (FUA), flush, discard (Dataset Management) and write zeroes when the controller has them,
 // PRP lists, doorbell batching through commit_rqs, and the shutdown notification on unbind.
-// Not yet: timeouts/abort/reset, dead controller handling, passthrough ioctls.
+// The controller device /dev/kcppnvme<C> takes the C driver's admin passthrough ioctls
+// (NVME_IOCTL_ADMIN_CMD, NVME_IOCTL_ADMIN64_CMD; CAP_SYS_ADMIN), so nvme-cli works on it.
+// Not yet: timeouts/abort/reset, dead controller handling, I/O passthrough.
 //
 // It never takes a device by itself: it has no ID table, so it binds only to controllers an
 // administrator hands it (echo kcpp_nvme > /sys/bus/pci/devices/<bdf>/driver_override), and
@@ -17,10 +19,12 @@
 #include <kcpp/dma.h>
 #include <kcpp/irq.h>
 #include <kcpp/kcpp.h>
+#include <kcpp/miscdev.h>
 #include <kcpp/optional.h>
 #include <kcpp/pci.h>
 
 #include "nvme_spec.h"
+#include "passthru.h"
 
 using namespace kcpp;
 
@@ -135,6 +139,16 @@ private:
 	irq::Registration<IoQueue> irq_; // released first
 };
 
+// The controller character device (/dev/kcppnvme<C>): admin passthrough for nvme-cli.
+struct CtrlDev {
+	using Shared = Controller;
+	struct File {
+		Controller &ctrl;
+	};
+	static Result<Box<File>> open(Controller &ctrl) { return Box<File>::make(gfp::KERNEL, File{ctrl}); }
+	static Result<long> ioctl(File &f, u32 cmd, uptr arg);
+};
+
 struct NamespaceInfo {
 	u32 nsid;
 	u64 blocks;
@@ -156,6 +170,7 @@ public:
 	// then the controller is shut down; the members release the rest.
 	~Controller()
 	{
+		chardev_.deregister(); // no passthrough during teardown
 		disks_.clear();
 		tagset_.reset();
 		delete_io_queues();
@@ -272,6 +287,10 @@ public:
 		tagset_ = TRY(block::TagSet<NvmeOps>::create(gfp::KERNEL, {.nr_hw_queues = nq, .queue_depth = depth - 1}));
 		for (const NamespaceInfo &ns : namespaces_)
 			TRY(add_disk(ns));
+
+		FormatBuffer name(chardev_name_, sizeof(chardev_name_));
+		format_to(name, "kcppnvme{}", instance_);
+		TRY(chardev_.register_device(chardev_name_, *this, 0600));
 		return {};
 	}
 
@@ -366,8 +385,10 @@ private:
 		return {};
 	}
 
-	// Runs one admin command and waits for its completion; returns its result dword.
-	Result<u32> admin(nvme::Command cmd)
+public:
+	// Runs one admin command and waits for its completion (timeout_ms 0: the module's
+	// default). The completion's status is for the caller to judge.
+	Result<AdminResult> admin_raw(nvme::Command cmd, u32 timeout_ms = 0)
 	{
 		auto serial = admin_lock_.lock(); // one admin command at a time
 		cmd.command_id = ++*serial;
@@ -379,7 +400,8 @@ private:
 		// x86 keeps the entry's stores ordered before the doorbell's uncached store.
 		doorbell(0, sq_tail_);
 
-		if (!done_.wait_timeout(time::msecs_to_jiffies(kcpp_param::admin_timeout_ms.get()))) {
+		const u32 ms = timeout_ms ? timeout_ms : kcpp_param::admin_timeout_ms.get();
+		if (!done_.wait_timeout(time::msecs_to_jiffies(ms))) {
 			dev_.err("admin command {:#x} (id {}) timed out (CSTS {:#x})", cmd.opcode, cmd.command_id,
 				 bar_.read32<nvme::reg::CSTS>());
 			return code::ETIMEDOUT;
@@ -389,6 +411,14 @@ private:
 			dev_.err("admin completion for id {}, expected {}", r.command_id, cmd.command_id);
 			return code::EIO;
 		}
+		return r;
+	}
+
+private:
+	// Runs one admin command; an error status is EIO. Returns the result dword.
+	Result<u32> admin(nvme::Command cmd)
+	{
+		const AdminResult r = TRY(admin_raw(cmd));
 		if (nvme::status_code(r.status) != 0) {
 			dev_.err("admin command {:#x} failed: status {:#x}", cmd.opcode, nvme::status_code(r.status));
 			return code::EIO;
@@ -486,7 +516,84 @@ private:
 	Vec<Box<IoQueue>> io_queues_;
 	Optional<Arc<block::TagSet<NvmeOps>>> tagset_;
 	Vec<block::GenDisk<NvmeOps>> disks_;
+	char chardev_name_[16] = {};
+	miscdev::Registration<CtrlDev> chardev_;
 };
+
+namespace {
+
+// An admin passthrough command from user space: validated, its data bounced through a
+// coherent buffer (with a PRP list when it spans more than two pages), run on the admin
+// queue; the NVMe status (0 on success) is the ioctl's return value, as in the C driver.
+template <typename Cmd> Result<long> admin_passthru(Controller &ctrl, uptr arg)
+{
+	if (!miscdev::caller_is_admin())
+		return code::EACCES;
+	Cmd user = TRY(UserSlice(arg, sizeof(Cmd)).reader().template read<Cmd>());
+	if (user.flags != 0 || user.metadata_len != 0 || user.metadata != 0) {
+		ctrl.device().warn("passthrough: flags and metadata are not supported (opcode {:#x})", user.opcode);
+		return code::EINVAL;
+	}
+	if (user.data_len > nvme::uapi::MAX_DATA) {
+		ctrl.device().warn("passthrough: {} bytes of data, at most {}", user.data_len, nvme::uapi::MAX_DATA);
+		return code::EINVAL;
+	}
+
+	nvme::Command cmd{};
+	cmd.opcode = user.opcode;
+	cmd.nsid = user.nsid;
+	cmd.cdw2 = user.cdw2;
+	cmd.cdw3 = user.cdw3;
+	cmd.cdw10 = user.cdw10;
+	cmd.cdw11 = user.cdw11;
+	cmd.cdw12 = user.cdw12;
+	cmd.cdw13 = user.cdw13;
+	cmd.cdw14 = user.cdw14;
+	cmd.cdw15 = user.cdw15;
+
+	// Data direction from the opcode's two low bits (NVMe: 01 to the controller, 10 from it).
+	const bool to_device = user.opcode & 1;
+	const bool from_device = user.opcode & 2;
+	const usize pages = (usize(user.data_len) + PAGE - 1) / PAGE;
+	Optional<dma::CoherentAllocation<u8>> data;
+	Optional<dma::CoherentAllocation<u64>> prp_list;
+	if (user.data_len > 0) {
+		data = TRY(dma::CoherentAllocation<u8>::alloc(ctrl.device(), pages * PAGE, gfp::KERNEL | gfp::ZERO));
+		if (to_device)
+			TRY(UserSlice(user.addr, user.data_len).reader().read_raw(data->data(), user.data_len));
+		cmd.prp1 = data->dma_handle();
+		if (pages == 2) {
+			cmd.prp2 = data->dma_handle(PAGE);
+		} else if (pages > 2) {
+			prp_list = TRY(dma::CoherentAllocation<u64>::alloc(ctrl.device(), pages - 1, gfp::KERNEL));
+			for (usize i = 1; i < pages; ++i)
+				(*prp_list)[i - 1] = data->dma_handle(i * PAGE);
+			cmd.prp2 = prp_list->dma_handle();
+		}
+	}
+
+	const AdminResult r = TRY(ctrl.admin_raw(cmd, user.timeout_ms));
+	if (from_device && user.data_len > 0)
+		TRY(UserSlice(user.addr, user.data_len).writer().write_raw(data->data(), user.data_len));
+	user.result = r.result;
+	// Only the result field goes back, as the C driver writes only that.
+	TRY(UserSlice(arg + __builtin_offsetof(Cmd, result), sizeof(user.result)).writer().write(user.result));
+	return static_cast<long>(nvme::status_code(r.status));
+}
+
+} // namespace
+
+Result<long> CtrlDev::ioctl(File &f, u32 cmd, uptr arg)
+{
+	switch (cmd) {
+	case nvme::uapi::IOCTL_ADMIN_CMD:
+		return admin_passthru<nvme::uapi::PassthruCmd>(f.ctrl, arg);
+	case nvme::uapi::IOCTL_ADMIN64_CMD:
+		return admin_passthru<nvme::uapi::PassthruCmd64>(f.ctrl, arg);
+	default:
+		return code::ENOTTY;
+	}
+}
 
 void IoQueue::ring(SqState &sq)
 {

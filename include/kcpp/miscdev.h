@@ -116,9 +116,12 @@ template <typename T> constexpr kcpp_file_ops_desc describe()
 template <typename T> class Registration : Pinned {
 public:
 	Registration() = default;
-	~Registration()
+	~Registration() { deregister(); }
+
+	// Removes the device now (misc_deregister) rather than at destruction.
+	void deregister()
 	{
-		if (registered_)
+		if (exchange(registered_, false))
 			kcpp_miscdev_deregister(storage_.as<kcpp_miscdev>());
 	}
 

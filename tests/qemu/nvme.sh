@@ -5,7 +5,7 @@
 # back the same through the kernel's driver. On unbind it sends the shutdown notification.
 # It never binds a controller by itself.
 # kmods: nvme ext4 crc32c_generic
-# bins: /sbin/mkfs.ext4 /sbin/e2fsck /sbin/blkdiscard
+# bins: /sbin/mkfs.ext4 /sbin/e2fsck /sbin/blkdiscard /usr/sbin/nvme
 # images: k1=256M k2=128M
 # qemu: -drive file=null-co://,if=none,id=c1,format=raw,file.size=64M,file.read-zeroes=on -device nvme,id=nvmec,serial=kcpp-c,drive=c1
 # qemu: -drive file=@k1@,if=none,id=k1,format=raw -drive file=@k2@,if=none,id=k2,format=raw -device nvme,id=nvmek,serial=kcpp-k -device nvme-ns,drive=k1,bus=nvmek,nsid=1 -device nvme-ns,drive=k2,bus=nvmek,nsid=2,logical_block_size=4096,physical_block_size=4096
@@ -77,6 +77,22 @@ e2fsck -f -n /dev/kcppnvme0n1 >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; fail "
 mount -t ext4 /dev/kcppnvme0n1 /mnt
 for i in 1 2 3 4; do cmp /tmp/pattern "/mnt/file$i" || fail "file$i differs"; done
 umount /mnt
+
+# nvme-cli through the controller device's admin passthrough.
+[ -c /dev/kcppnvme0 ] || fail "no controller device /dev/kcppnvme0"
+nvme id-ctrl /dev/kcppnvme0 >/tmp/idctrl 2>&1 || { cat /tmp/idctrl; fail "nvme id-ctrl"; }
+grep -q '^sn *: kcpp-k' /tmp/idctrl || fail "id-ctrl serial: $(grep '^sn' /tmp/idctrl)"
+grep -q '^mn *: QEMU NVMe Ctrl' /tmp/idctrl || fail "id-ctrl model"
+nvme id-ns /dev/kcppnvme0 -n 2 >/tmp/idns 2>&1 || { cat /tmp/idns; fail "nvme id-ns"; }
+grep -q '^nsze *: 0x8000$' /tmp/idns || fail "id-ns size: $(grep nsze /tmp/idns)"
+nvme smart-log /dev/kcppnvme0 >/tmp/smart 2>&1 || { cat /tmp/smart; fail "nvme smart-log"; }
+grep -qi 'temperature' /tmp/smart || fail "smart-log has no temperature"
+nvme get-feature /dev/kcppnvme0 -f 7 >/tmp/feat 2>&1 || { cat /tmp/feat; fail "nvme get-feature"; }
+grep -q 'Current value' /tmp/feat || fail "get-feature output: $(cat /tmp/feat)"
+if nvme admin-passthru /dev/kcppnvme0 --opcode=0x06 --cdw10=1 --data-len=2097152 -r >/tmp/bad 2>&1; then
+	fail "a 2 MiB passthrough was accepted"
+fi
+log "passthrough: 2097152 bytes of data, at most 1048576"
 
 # Unbind: the shutdown notification. Then the kernel's driver reads what we wrote.
 echo "$k_bdf" > /sys/bus/pci/drivers/kcpp_nvme/unbind
