@@ -9,7 +9,9 @@
 // PRP lists, doorbell batching through commit_rqs, and the shutdown notification on unbind.
 // The controller device /dev/kcppnvme<C> takes the C driver's admin passthrough ioctls
 // (NVME_IOCTL_ADMIN_CMD, NVME_IOCTL_ADMIN64_CMD; CAP_SYS_ADMIN), so nvme-cli works on it.
-// Not yet: timeouts/abort/reset, dead controller handling, I/O passthrough.
+// Timeouts: a command whose completion was posted but not signalled (FAIL_IO_TIMEOUT fault
+// injection drops completions on purpose) is recovered by the timeout handler.
+// Not yet: abort and controller reset, dead controller handling, I/O passthrough.
 //
 // It never takes a device by itself: it has no ID table, so it binds only to controllers an
 // administrator hands it (echo kcpp_nvme > /sys/bus/pci/devices/<bdf>/driver_override), and
@@ -81,12 +83,14 @@ struct NvmeOps {
 	};
 	struct RequestData {
 		block::SgTable<MAX_SEGMENTS> sg;
-		u16 status; // NVMe status field of the completion
+		u16 status;       // NVMe status field of the completion
 		bool mapped;
+		bool device_done; // the controller posted its completion (atomic: IRQ vs timeout)
 	};
 	static block::Status queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last);
 	static void commit_rqs(QueueData &ns, block::HwQueue hctx);
 	static void complete(block::Request rq);
+	static block::TimeoutAction timeout(block::Request rq);
 };
 
 // What the interrupt handler hands the waiting admin command.
@@ -638,7 +642,11 @@ irq::Return IoQueue::process_completions()
 			ctrl_.device().warn("queue {}: completion for unknown command {}", qid_, cqe.command_id);
 			continue;
 		}
-		rq->data<NvmeOps::RequestData>().status = cqe.status >> 1;
+		NvmeOps::RequestData &pdu = rq->data<NvmeOps::RequestData>();
+		pdu.status = cqe.status >> 1;
+		__atomic_store_n(&pdu.device_done, true, __ATOMIC_RELEASE);
+		if (rq->should_fake_timeout())
+			continue; // fault injection: this interrupt is "lost"; the timeout recovers it
 		rq->complete();
 	}
 	if (!any)
@@ -709,6 +717,7 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 	RequestData &pdu = rq.data<RequestData>();
 	pdu.status = 0;
 	pdu.mapped = false;
+	__atomic_store_n(&pdu.device_done, false, __ATOMIC_RELAXED);
 
 	nvme::Command cmd{};
 	cmd.command_id = static_cast<u16>(rq.tag());
@@ -769,6 +778,24 @@ void NvmeOps::commit_rqs(QueueData &ns, block::HwQueue hctx)
 	ns.ctrl->io_queue(hctx.index()).commit();
 }
 
+// A request blk-mq gave up waiting for. If the controller did post its completion (its
+// interrupt went missing: FAIL_IO_TIMEOUT makes that happen), finish it now. A command the
+// controller never completed needs an abort or a controller reset, which this driver does
+// not do yet: it keeps waiting and says so.
+block::TimeoutAction NvmeOps::timeout(block::Request rq)
+{
+	RequestData &pdu = rq.data<RequestData>();
+	auto *ns = static_cast<QueueData *>(rq.queuedata());
+	if (__atomic_load_n(&pdu.device_done, __ATOMIC_ACQUIRE)) {
+		ns->ctrl->device().warn("command {} timed out but had completed: recovered", rq.tag());
+		rq.complete();
+		return block::TimeoutAction::Done;
+	}
+	ns->ctrl->device().warn("command {} timed out without a completion; waiting (no abort or reset yet)",
+				rq.tag());
+	return block::TimeoutAction::ResetTimer;
+}
+
 void NvmeOps::complete(block::Request rq)
 {
 	RequestData &pdu = rq.data<RequestData>();
@@ -792,6 +819,8 @@ struct NvmeDriver {
 		auto regions = TRY(pdev.request_regions("kcpp_nvme"));
 		auto bar = TRY(pdev.iomap<BAR_MIN>(0));
 		TRY(dma::set_mask(pdev.as_device(), 64));
+		// PRPs describe any segment length: let the block layer merge freely.
+		TRY(dma::set_max_segment_size(pdev.as_device(), 0xffffffff));
 		auto asq = TRY(dma::CoherentAllocation<nvme::Command>::alloc(pdev.as_device(), ADMIN_DEPTH, gfp::KERNEL));
 		auto acq = TRY(dma::CoherentAllocation<nvme::Completion>::alloc(pdev.as_device(), ADMIN_DEPTH,
 										gfp::KERNEL | gfp::ZERO));

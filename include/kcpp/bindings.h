@@ -301,6 +301,9 @@ void kcpp_blk_mq_start_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_end_request(struct kcpp_request *rq, unsigned char status) KCPP_NOEXCEPT;
 int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_complete_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
+/* blk_should_fake_timeout(rq->q): the block layer's FAIL_IO_TIMEOUT fault injection asks the
+ * driver to drop this completion, as if its interrupt were lost. */
+int kcpp_blk_should_fake_timeout(struct kcpp_request *rq) KCPP_NOEXCEPT;
 /* The request for a tag of hardware queue hctx_idx, or NULL if the tag is not in use. */
 struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
 					   unsigned int tag) KCPP_NOEXCEPT;
@@ -358,6 +361,7 @@ int kcpp_pci_irq_vector(struct kcpp_pci_dev *pdev, unsigned int nr) KCPP_NOEXCEP
 int kcpp_pci_irq_kind(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 
 int kcpp_dma_set_mask_and_coherent(struct kcpp_device *dev, unsigned int bits) KCPP_NOEXCEPT;
+int kcpp_dma_set_max_seg_size(struct kcpp_device *dev, unsigned int size) KCPP_NOEXCEPT;
 void *kcpp_dma_alloc_coherent(struct kcpp_device *dev, kcpp_size_t size,
 			      unsigned long long *dma_handle, kcpp_gfp_t gfp) KCPP_NOEXCEPT;
 void kcpp_dma_free_coherent(struct kcpp_device *dev, kcpp_size_t size, void *cpu,

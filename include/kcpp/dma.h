@@ -21,6 +21,13 @@ using Addr = unsigned long long; // dma_addr_t, as the shims pass it
 	return to_result(kcpp_dma_set_mask_and_coherent(dev.raw(), bits));
 }
 
+// The longest scatter-gather segment the device takes (the DMA layer checks mappings against
+// it; the default is 64 KiB).
+[[nodiscard]] inline Result<void> set_max_segment_size(DeviceRef dev, u32 bytes)
+{
+	return to_result(kcpp_dma_set_max_seg_size(dev.raw(), bytes));
+}
+
 template <typename T> class CoherentAllocation {
 	static_assert(is_trivially_copyable_v<T>, "device-visible memory holds plain data");
 

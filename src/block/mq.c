@@ -118,6 +118,11 @@ void kcpp_blk_mq_complete_request(struct kcpp_request *rq)
 	blk_mq_complete_request(RQ(rq));
 }
 
+int kcpp_blk_should_fake_timeout(struct kcpp_request *rq)
+{
+	return blk_should_fake_timeout(RQ(rq)->q);
+}
+
 struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
 					   unsigned int tag)
 {

@@ -2,6 +2,7 @@
 /* DMA shims. SAFETY: dev is a bound device (see pci.c); coherent buffers are owned by a C++
  * CoherentAllocation that frees them, with the same size and handle, before unbind ends. */
 #include <linux/dma-mapping.h>
+#include <linux/version.h>
 #include <kcpp/bindings.h>
 
 #define DEV(d) ((struct device *)(d))
@@ -11,6 +12,16 @@ int kcpp_dma_set_mask_and_coherent(struct kcpp_device *dev, unsigned int bits)
 	if (bits > 64)
 		return -EINVAL;
 	return dma_set_mask_and_coherent(DEV(dev), DMA_BIT_MASK(bits));
+}
+
+int kcpp_dma_set_max_seg_size(struct kcpp_device *dev, unsigned int size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	dma_set_max_seg_size(DEV(dev), size); /* void since 6.11 */
+	return 0;
+#else
+	return dma_set_max_seg_size(DEV(dev), size);
+#endif
 }
 
 void *kcpp_dma_alloc_coherent(struct kcpp_device *dev, size_t size, unsigned long long *dma_handle,

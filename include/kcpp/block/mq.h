@@ -134,6 +134,9 @@ public:
 	void end(Status s) { kcpp_blk_mq_end_request(raw_, static_cast<u8>(s)); }
 	// Completes through the complete() operation, on the submitting CPU if needed.
 	void complete() { kcpp_blk_mq_complete_request(raw_); }
+	// Drivers ask this before completing: true when FAIL_IO_TIMEOUT fault injection wants the
+	// completion dropped (as if the interrupt were lost), so the timeout path gets tested.
+	bool should_fake_timeout() const { return kcpp_blk_should_fake_timeout(raw_); }
 	kcpp_request *raw() const { return raw_; }
 
 private:
