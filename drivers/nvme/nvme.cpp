@@ -27,6 +27,7 @@
 
 #include "nvme_spec.h"
 #include "passthru.h"
+#include "prp.h"
 
 using namespace kcpp;
 
@@ -655,62 +656,6 @@ irq::Return IoQueue::process_completions()
 	return irq::Return::Handled;
 }
 
-namespace {
-
-// Fills PRP1/PRP2 (and the PRP list) for a mapped request, as NVMe wants them: the first
-// entry may start anywhere in a page, every other one is a whole page (the disk's virtual
-// boundary guarantees the segments line up).
-Result<void> build_prps(nvme::Command &cmd, block::SgTable<MAX_SEGMENTS> &sg, usize nents, u32 length,
-			IoQueue &q, u16 tag)
-{
-	usize i = 0;
-	u64 addr = sg.dma_address(0);
-	i64 seg_left = sg.dma_len(0);
-	i64 left = length;
-	const u32 offset = addr & (PAGE - 1);
-
-	cmd.prp1 = addr;
-	left -= PAGE - offset;
-	if (left <= 0)
-		return {};
-	seg_left -= PAGE - offset;
-	if (seg_left > 0) {
-		addr += PAGE - offset;
-	} else {
-		if (++i >= nents)
-			return code::EIO;
-		addr = sg.dma_address(i);
-		seg_left = sg.dma_len(i);
-	}
-	if (left <= PAGE) {
-		cmd.prp2 = addr;
-		return {};
-	}
-
-	u64 *list = q.prp_list(tag);
-	usize n = 0;
-	for (;;) {
-		if (n == PRP_ENTRIES)
-			return code::EIO;
-		list[n++] = addr;
-		seg_left -= PAGE;
-		addr += PAGE;
-		left -= PAGE;
-		if (left <= 0)
-			break;
-		if (seg_left > 0)
-			continue;
-		if (seg_left < 0 || ++i >= nents)
-			return code::EIO; // a segment that does not end on a page: the mapping is not PRP-able
-		addr = sg.dma_address(i);
-		seg_left = sg.dma_len(i);
-	}
-	cmd.prp2 = q.prp_list_dma(tag);
-	return {};
-}
-
-} // namespace
-
 block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last)
 {
 	IoQueue &q = ns.ctrl->io_queue(hctx.index());
@@ -729,7 +674,10 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 		if (mapped.is_err())
 			return mapped.error() == code::ENOMEM ? block::Status::Resource : block::Status::IoErr;
 		pdu.mapped = true;
-		if (build_prps(cmd, pdu.sg, mapped.value(), rq.bytes(), q, cmd.command_id).is_err()) {
+		if (nvme::build_prps(cmd, pdu.sg, mapped.value(), rq.bytes(), q.prp_list(cmd.command_id), PRP_ENTRIES,
+				     q.prp_list_dma(cmd.command_id))
+			    .is_err()) {
+			ns.ctrl->device().err("request {}: data not describable by PRPs", rq.tag());
 			rq.unmap_dma(ns.ctrl->device(), pdu.sg);
 			pdu.mapped = false;
 			return block::Status::IoErr;
