@@ -109,8 +109,8 @@ void kcpp_wake_up_all(struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;
 /*
  * Condition-variable waits: queue the task exclusively on wq, release the lock, sleep until
  * woken, a signal (if interruptible) or the timeout, then retake the lock. timeout is in
- * jiffies, negative for none. Returns 1 when woken or timed out... see src/sync/wait.c:
- * > 0 remaining jiffies (or 1 without timeout), 0 on timeout, -ERESTARTSYS on a signal.
+ * jiffies, negative for none. Returns the jiffies left (1 for a wait without timeout), 0 on
+ * timeout, or -ERESTARTSYS if a signal is pending (interruptible waits only).
  */
 long kcpp_condvar_wait_mutex(struct kcpp_wait_queue_head *wq, struct kcpp_mutex *lock,
 			     int interruptible, long timeout) KCPP_NOEXCEPT;

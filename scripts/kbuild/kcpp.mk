@@ -3,7 +3,7 @@
 #     KCPP_ROOT := /path/to/kcpp
 #     include $(KCPP_ROOT)/scripts/kbuild/kcpp.mk
 #     obj-m += mydrv.o
-#     mydrv-y := mydrv_main.o $(kcpp-core-objs)
+#     mydrv-y := mydrv_main.o $(call kcpp-objs,mydrv,core)
 #
 # C++ objects get the flags Kbuild gives a C file in the same place (c_flags, with the
 # per-object KASAN/UBSAN/KCOV instrumentation), minus the C-only flags and kernel include

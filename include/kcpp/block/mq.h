@@ -51,16 +51,16 @@ enum class Status : u8 {
 constexpr Status to_status(Error e)
 {
 	switch (e.code()) {
-	case 95: /* EOPNOTSUPP */ return Status::NotSupported;
-	case 110: /* ETIMEDOUT */ return Status::Timeout;
-	case 28: /* ENOSPC */ return Status::NoSpace;
-	case 67: /* ENOLINK */ return Status::Transport;
-	case 121: /* EREMOTEIO */ return Status::Target;
-	case 61: /* ENODATA */ return Status::Medium;
-	case 12: /* ENOMEM */ return Status::Resource;
-	case 11: /* EAGAIN */ return Status::Again;
-	case 19: /* ENODEV */ return Status::Offline;
-	case 22: /* EINVAL */ return Status::Invalid;
+	case code::EOPNOTSUPP.code(): return Status::NotSupported;
+	case code::ETIMEDOUT.code(): return Status::Timeout;
+	case code::ENOSPC.code(): return Status::NoSpace;
+	case code::ENOLINK.code(): return Status::Transport;
+	case code::EREMOTEIO.code(): return Status::Target;
+	case code::ENODATA.code(): return Status::Medium;
+	case code::ENOMEM.code(): return Status::Resource;
+	case code::EAGAIN.code(): return Status::Again;
+	case code::ENODEV.code(): return Status::Offline;
+	case code::EINVAL.code(): return Status::Invalid;
 	default: return Status::IoErr;
 	}
 }
