@@ -122,8 +122,21 @@ def find_end(msgs, i, first):
     return limit
 
 
+# A kernel line that starts in the middle of a console line: on SMP, user-space output and
+# printk share the serial console, so "phy: c mdio-error[   68.40] ------------[ cut here ]"
+# happens. The kernel's part is split off onto a line of its own before scanning.
+INTERLEAVED = re.compile(r"(?<=\S)(?=\[\s*\d+\.\d{6}\] )")
+
+
+def split_interleaved(lines):
+    out = []
+    for line in lines:
+        out.extend(INTERLEAVED.split(line))
+    return out
+
+
 def scan(lines):
-    msgs = [message(line) for line in lines]
+    msgs = [message(line) for line in split_interleaved(lines)]
     reports = []
     i = 0
     while i < len(msgs):

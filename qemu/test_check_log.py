@@ -135,6 +135,19 @@ class CheckLogTest(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn("check-log: 1 report(s), 1 allowed", out)
 
+    def test_interleaved_console_line_is_split(self):
+        # On SMP a scenario's output and printk share the console line.
+        mixed = WARN.replace("[    2.100000] ------------[ cut here ]",
+                             "progress: step 3[    2.100000] ------------[ cut here ]", 1)
+        self.assertNotEqual(mixed, WARN)
+        rc, out = self.run_check(BOOT + mixed + END)
+        self.assertEqual(rc, 1, out)  # still a report
+        allow = "# why: provoked on purpose\n^kcpp: refcount went negative$\n"
+        rc, out = self.run_check(BOOT + mixed + END, allow)
+        self.assertEqual(rc, 0, out)  # and still matched by an anchored entry
+        rc, out = self.run_check(BOOT + "step[    2.0] x" + KASAN.replace("[    2.000000] ===", "x[    2.000000] ===", 1) + END)
+        self.assertEqual(rc, 1, out)
+
     def test_allow_matches_warn_message_line(self):
         allow = "# why: provoked on purpose\nkcpp: refcount went negative\n"
         rc, out = self.run_check(BOOT + WARN + END, allow)
