@@ -16,6 +16,7 @@
 // It never takes a device by itself: it has no ID table, so it binds only to controllers an
 // administrator hands it (echo kcpp_nvme > /sys/bus/pci/devices/<bdf>/driver_override), and
 // the kernel's nvme driver keeps the ones it owns.
+#include <kcpp/atomic.h>
 #include <kcpp/block/mq.h>
 #include <kcpp/completion.h>
 #include <kcpp/dma.h>
@@ -49,7 +50,7 @@ constexpr u32 MAX_TRANSFER = MAX_SEGMENTS * PAGE;
 constexpr usize PRP_ENTRIES = PAGE / sizeof(u64); // one PRP list page per command
 
 // Distinct controller numbers for disk names (kcppnvme0n1, kcppnvme1n1, ...).
-constinit int next_instance = 0;
+constinit Atomic<int> next_instance{0};
 
 // Copies a space-padded Identify string into a NUL-terminated buffer, trimmed.
 template <usize N> void identify_string(char (&out)[N], const u8 *src, usize len)
@@ -86,7 +87,7 @@ struct NvmeOps {
 		block::SgTable<MAX_SEGMENTS> sg;
 		u16 status;       // NVMe status field of the completion
 		bool mapped;
-		bool device_done; // the controller posted its completion (atomic: IRQ vs timeout)
+		Atomic<bool> device_done; // the controller posted its completion (IRQ vs timeout)
 	};
 	static block::Status queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last);
 	static void commit_rqs(QueueData &ns, block::HwQueue hctx);
@@ -167,7 +168,7 @@ public:
 		   dma::CoherentAllocation<u8> identify)
 		: dev_(pdev.as_device()), enabled_(move(enabled)), regions_(move(regions)), bar_(move(bar)),
 		  asq_(move(asq)), acq_(move(acq)), identify_(move(identify)),
-		  instance_(__atomic_fetch_add(&next_instance, 1, __ATOMIC_RELAXED))
+		  instance_(next_instance.fetch_add_relaxed(1))
 	{
 	}
 
@@ -645,7 +646,7 @@ irq::Return IoQueue::process_completions()
 		}
 		NvmeOps::RequestData &pdu = rq->data<NvmeOps::RequestData>();
 		pdu.status = cqe.status >> 1;
-		__atomic_store_n(&pdu.device_done, true, __ATOMIC_RELEASE);
+		pdu.device_done.store_release(true);
 		if (rq->should_fake_timeout())
 			continue; // fault injection: this interrupt is "lost"; the timeout recovers it
 		rq->complete();
@@ -662,7 +663,7 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 	RequestData &pdu = rq.data<RequestData>();
 	pdu.status = 0;
 	pdu.mapped = false;
-	__atomic_store_n(&pdu.device_done, false, __ATOMIC_RELAXED);
+	pdu.device_done.store_relaxed(false);
 
 	nvme::Command cmd{};
 	cmd.command_id = static_cast<u16>(rq.tag());
@@ -734,7 +735,7 @@ block::TimeoutAction NvmeOps::timeout(block::Request rq)
 {
 	RequestData &pdu = rq.data<RequestData>();
 	auto *ns = static_cast<QueueData *>(rq.queuedata());
-	if (__atomic_load_n(&pdu.device_done, __ATOMIC_ACQUIRE)) {
+	if (pdu.device_done.load_acquire()) {
 		ns->ctrl->device().warn("command {} timed out but had completed: recovered", rq.tag());
 		rq.complete();
 		return block::TimeoutAction::Done;

@@ -156,43 +156,38 @@ private:
 	usize len_;
 };
 
-// The device is enabled while this lives (pci_enable_device .. pci_disable_device).
-class Enabled {
-public:
-	Enabled(Enabled &&o) : pdev_(exchange(o.pdev_, nullptr)) {}
-	Enabled(const Enabled &) = delete;
-	Enabled &operator=(const Enabled &) = delete;
-	~Enabled()
-	{
-		if (pdev_ != nullptr) {
-			kcpp_pci_clear_master(pdev_);
-			kcpp_pci_disable_device(pdev_);
-		}
-	}
+class Device;
 
-private:
-	friend class Device;
-	explicit Enabled(kcpp_pci_dev *pdev) : pdev_(pdev) {}
-	kcpp_pci_dev *pdev_;
-};
-
-// The device's BARs are reserved for this driver while this lives.
-class Regions {
+namespace detail {
+// Something the driver holds on its bound device until this object goes: Release undoes it.
+template <void (*Release)(kcpp_pci_dev *)> class Held {
 public:
-	Regions(Regions &&o) : pdev_(exchange(o.pdev_, nullptr)) {}
-	Regions(const Regions &) = delete;
-	Regions &operator=(const Regions &) = delete;
-	~Regions()
+	Held(Held &&o) : pdev_(exchange(o.pdev_, nullptr)) {}
+	Held(const Held &) = delete;
+	Held &operator=(const Held &) = delete;
+	~Held()
 	{
 		if (pdev_ != nullptr)
-			kcpp_pci_release_regions(pdev_);
+			Release(pdev_);
 	}
 
 private:
-	friend class Device;
-	explicit Regions(kcpp_pci_dev *pdev) : pdev_(pdev) {}
+	friend class pci::Device;
+	explicit Held(kcpp_pci_dev *pdev) : pdev_(pdev) {}
 	kcpp_pci_dev *pdev_;
 };
+
+inline void disable_device(kcpp_pci_dev *pdev)
+{
+	kcpp_pci_clear_master(pdev);
+	kcpp_pci_disable_device(pdev);
+}
+} // namespace detail
+
+// The device is enabled (with bus mastering) while this lives.
+using Enabled = detail::Held<&detail::disable_device>;
+// The device's BARs are reserved for this driver while this lives.
+using Regions = detail::Held<&kcpp_pci_release_regions>;
 
 // Allocated interrupt vectors (MSI-X, MSI or INTx), freed when destroyed. Free every
 // irq::Registration on them first (declare the registrations after the vectors).
