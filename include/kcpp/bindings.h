@@ -53,6 +53,17 @@ struct kcpp_blk_mq_hw_ctx;	/* struct blk_mq_hw_ctx */
 struct kcpp_pci_dev;		/* struct pci_dev, owned by the PCI core */
 struct kcpp_device;		/* struct device, owned by the driver core */
 struct kcpp_miscdev;		/* struct kcpp_miscdev (src/fs/misc_types.h): miscdevice + fops */
+/* Binder-facing areas (mm, file, cred, rbtree, debugfs): objects owned by the kernel. */
+struct kcpp_page;		/* struct page */
+struct kcpp_mm;			/* struct mm_struct */
+struct kcpp_vma;		/* struct vm_area_struct */
+struct kcpp_file;		/* struct file */
+struct kcpp_task;		/* struct task_struct */
+struct kcpp_cred;		/* struct cred */
+struct kcpp_rb_node;		/* struct rb_node, mirrored by kcpp/rbtree.h */
+struct kcpp_rb_root;		/* struct rb_root, mirrored by kcpp/rbtree.h */
+struct kcpp_dentry;		/* struct dentry (debugfs) */
+struct kcpp_seq_file;		/* struct seq_file */
 
 KCPP_C_BEGIN
 
@@ -379,23 +390,165 @@ void kcpp_free_irq(int irq, struct kcpp_irq_handler *h) KCPP_NOEXCEPT;
 /* ---- misc character devices (src/fs/miscdev.c, area misc) --------------------------- */
 /*
  * The file operations C++ defines (NULL for the others). `shared` is the registration's data;
- * open returns the per-open data in *file_data, which the others get back. Lengths and
- * positions are plain integers; buffers are user addresses.
+ * open gets the struct file being opened and returns the per-open data in *file_data, which
+ * the others get back. Lengths and positions are plain integers; buffers are user addresses.
+ * release is always set (it frees the per-open data). mmap gets the new VMA with the mmap lock
+ * held for writing; if it succeeds the VMA gets kcpp's vm_operations (vm_private_data is the
+ * per-open data, faults are SIGBUS, vma_close is called when the VMA goes away).
  */
 struct kcpp_file_ops_desc {
-	int (*open)(void *shared, void **file_data);
+	int (*open)(void *shared, struct kcpp_file *file, void **file_data);
 	void (*release)(void *file_data);
 	long (*read)(void *file_data, kcpp_uptr_t buf, kcpp_size_t len, long long *pos);
 	long (*write)(void *file_data, kcpp_uptr_t buf, kcpp_size_t len, long long *pos);
 	long (*ioctl)(void *file_data, unsigned int cmd, unsigned long arg);
+	long (*compat_ioctl)(void *file_data, unsigned int cmd, unsigned long arg);
 	unsigned int (*poll)(void *file_data, void *poll_table); /* EPOLL* bits */
+	int (*mmap)(void *file_data, struct kcpp_vma *vma);
+	void (*vma_close)(void *file_data);
+	int (*flush)(void *file_data);
 };
+/* 0, or -errno from misc_register (-EEXIST if the name is taken, -EBUSY for a taken minor). */
 int kcpp_miscdev_register(struct kcpp_miscdev *md, const char *name, unsigned int mode,
 			  const struct kcpp_file_ops_desc *ops, void *shared) KCPP_NOEXCEPT;
 void kcpp_miscdev_deregister(struct kcpp_miscdev *md) KCPP_NOEXCEPT;
 /* poll_wait(file, wq, poll_table) for the file being polled (poll_table as passed to poll). */
 void kcpp_poll_wait(void *poll_table, struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;
 int kcpp_capable_sys_admin(void) KCPP_NOEXCEPT;
+/* The per-open data of the kcpp file whose mmap created vma, or NULL if vma was not created by
+ * a kcpp misc device's mmap (of this module). Caller holds the mmap lock. */
+void *kcpp_vma_kcpp_file_data(const struct kcpp_vma *vma) KCPP_NOEXCEPT;
+
+/* ==== Binder-facing abstractions (issue 5): pages, mm/VMAs, files, tasks and credentials,
+ * LSM hooks, red-black trees, debugfs, extra wait-queue operations ======================= */
+
+/* ---- pages (src/mm/page.c, area mm) -------------------------------------------------- */
+struct kcpp_page *kcpp_page_alloc(kcpp_gfp_t flags) KCPP_NOEXCEPT;	/* alloc_page; NULL */
+void kcpp_page_free(struct kcpp_page *page) KCPP_NOEXCEPT;		/* __free_page */
+/* Copies within one page (offset + len <= PAGE_SIZE, checked by C++), through
+ * kmap_local_page. The user copies return the bytes NOT copied, as copy_{from,to}_user. */
+void kcpp_page_read(struct kcpp_page *page, void *dst, kcpp_size_t offset, kcpp_size_t len) KCPP_NOEXCEPT;
+void kcpp_page_write(struct kcpp_page *page, const void *src, kcpp_size_t offset,
+		     kcpp_size_t len) KCPP_NOEXCEPT;
+void kcpp_page_zero(struct kcpp_page *page, kcpp_size_t offset, kcpp_size_t len) KCPP_NOEXCEPT;
+unsigned long kcpp_page_copy_from_user(struct kcpp_page *page, kcpp_size_t offset,
+				       kcpp_uptr_t from, kcpp_size_t len) KCPP_NOEXCEPT;
+unsigned long kcpp_page_copy_to_user(struct kcpp_page *page, kcpp_size_t offset,
+				     kcpp_uptr_t to, kcpp_size_t len) KCPP_NOEXCEPT;
+
+/* ---- address spaces and VMAs (src/mm/mm.c, area mm) ---------------------------------- */
+/* current->mm with mmgrab (NULL for a kernel thread); mmdrop. */
+struct kcpp_mm *kcpp_mm_grab_current(void) KCPP_NOEXCEPT;
+void kcpp_mm_grab(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+void kcpp_mm_drop(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+/* mmget_not_zero (1 if the address space still has users), mmput_async. */
+int kcpp_mm_get_not_zero(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+void kcpp_mm_put_async(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+void kcpp_mmap_read_lock(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+int kcpp_mmap_read_trylock(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+void kcpp_mmap_read_unlock(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+void kcpp_mmap_write_lock(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+void kcpp_mmap_write_unlock(struct kcpp_mm *mm) KCPP_NOEXCEPT;
+/* vma_lookup: the VMA containing addr or NULL. Caller holds the mmap lock. */
+struct kcpp_vma *kcpp_vma_lookup(struct kcpp_mm *mm, unsigned long addr) KCPP_NOEXCEPT;
+unsigned long kcpp_vma_start(const struct kcpp_vma *vma) KCPP_NOEXCEPT;
+unsigned long kcpp_vma_end(const struct kcpp_vma *vma) KCPP_NOEXCEPT;
+unsigned long kcpp_vma_flags(const struct kcpp_vma *vma) KCPP_NOEXCEPT;
+unsigned long kcpp_vma_pgoff(const struct kcpp_vma *vma) KCPP_NOEXCEPT;
+struct kcpp_mm *kcpp_vma_mm(const struct kcpp_vma *vma) KCPP_NOEXCEPT;
+/* vm_flags_mod: caller holds the mmap lock for writing (the mmap callback does). */
+void kcpp_vma_flags_mod(struct kcpp_vma *vma, unsigned long set, unsigned long clear) KCPP_NOEXCEPT;
+/* vm_insert_page (the VMA takes its own page reference): 0 or -errno. */
+int kcpp_vma_insert_page(struct kcpp_vma *vma, unsigned long addr, struct kcpp_page *page) KCPP_NOEXCEPT;
+/* zap_page_range_single(vma, addr, size, NULL): unmaps the pages of [addr, addr + size). */
+void kcpp_vma_zap(struct kcpp_vma *vma, unsigned long addr, unsigned long size) KCPP_NOEXCEPT;
+
+/* ---- files and file descriptors (src/fs/file.c, area file) --------------------------- */
+struct kcpp_file *kcpp_fget(unsigned int fd) KCPP_NOEXCEPT;		/* NULL if not open */
+void kcpp_get_file(struct kcpp_file *file) KCPP_NOEXCEPT;
+void kcpp_fput(struct kcpp_file *file) KCPP_NOEXCEPT;
+const struct kcpp_cred *kcpp_file_cred(const struct kcpp_file *file) KCPP_NOEXCEPT; /* f_cred */
+unsigned int kcpp_file_flags(const struct kcpp_file *file) KCPP_NOEXCEPT;		  /* f_flags */
+/* get_unused_fd_flags in the current task: the fd or -errno; put_unused_fd; fd_install
+ * (consumes the caller's file reference). */
+int kcpp_fd_reserve(unsigned int flags) KCPP_NOEXCEPT;
+void kcpp_fd_unreserve(unsigned int fd) KCPP_NOEXCEPT;
+void kcpp_fd_install(unsigned int fd, struct kcpp_file *file) KCPP_NOEXCEPT;
+/* Closes fd in the current task now and drops the file at return to user space (file_close_fd,
+ * filp_close, task_work_add of the fput), as binder_deferred_fd_close: 0, -EBADF if fd is not
+ * open, -ENOMEM (fd left open). */
+int kcpp_close_fd_deferred(unsigned int fd) KCPP_NOEXCEPT;
+
+/* ---- tasks, credentials and LSM hooks (src/task/cred.c, area cred) ------------------- */
+struct kcpp_task *kcpp_task_current(void) KCPP_NOEXCEPT;
+struct kcpp_task *kcpp_task_group_leader(const struct kcpp_task *task) KCPP_NOEXCEPT;
+void kcpp_task_get(struct kcpp_task *task) KCPP_NOEXCEPT;	/* get_task_struct */
+void kcpp_task_put(struct kcpp_task *task) KCPP_NOEXCEPT;	/* put_task_struct */
+int kcpp_task_pid(const struct kcpp_task *task) KCPP_NOEXCEPT;	/* global ids */
+int kcpp_task_tgid(const struct kcpp_task *task) KCPP_NOEXCEPT;
+/* The ids in the current task's pid namespace (0 if not visible there). */
+int kcpp_task_pid_in_current_ns(const struct kcpp_task *task) KCPP_NOEXCEPT;
+int kcpp_task_tgid_in_current_ns(const struct kcpp_task *task) KCPP_NOEXCEPT;
+unsigned int kcpp_task_euid(const struct kcpp_task *task) KCPP_NOEXCEPT;	/* kuid_t value */
+int kcpp_task_nice(const struct kcpp_task *task) KCPP_NOEXCEPT;
+void kcpp_task_set_user_nice(struct kcpp_task *task, long nice) KCPP_NOEXCEPT;
+int kcpp_task_can_nice(const struct kcpp_task *task, int nice) KCPP_NOEXCEPT;
+/* rlimit_to_nice(rlimit(RLIMIT_NICE)) of the current task: the lowest nice it may set. */
+int kcpp_current_min_nice(void) KCPP_NOEXCEPT;
+/* from_kuid(current_user_ns(), kuid): (unsigned int)-1 if it has no mapping there. */
+unsigned int kcpp_kuid_to_uid_in_current_ns(unsigned int kuid) KCPP_NOEXCEPT;
+const struct kcpp_cred *kcpp_current_cred(void) KCPP_NOEXCEPT;
+void kcpp_cred_get(const struct kcpp_cred *cred) KCPP_NOEXCEPT;	/* get_cred */
+void kcpp_cred_put(const struct kcpp_cred *cred) KCPP_NOEXCEPT;	/* put_cred */
+unsigned int kcpp_cred_euid(const struct kcpp_cred *cred) KCPP_NOEXCEPT;
+/* The LSM binder hooks: 0 or -errno (the LSM's verdict). */
+int kcpp_security_binder_set_context_mgr(const struct kcpp_cred *mgr) KCPP_NOEXCEPT;
+int kcpp_security_binder_transaction(const struct kcpp_cred *from, const struct kcpp_cred *to) KCPP_NOEXCEPT;
+int kcpp_security_binder_transfer_binder(const struct kcpp_cred *from,
+					 const struct kcpp_cred *to) KCPP_NOEXCEPT;
+int kcpp_security_binder_transfer_file(const struct kcpp_cred *from, const struct kcpp_cred *to,
+				       const struct kcpp_file *file) KCPP_NOEXCEPT;
+/* security_cred_getsecid + security_secid_to_secctx: 0 with *ctx and *len to release with
+ * kcpp_security_release_secctx, or -errno (-EOPNOTSUPP without an LSM that has contexts). */
+int kcpp_security_cred_secctx(const struct kcpp_cred *cred, char **ctx, unsigned int *len) KCPP_NOEXCEPT;
+void kcpp_security_release_secctx(char *ctx, unsigned int len) KCPP_NOEXCEPT;
+
+/* ---- red-black trees (src/lib/rbtree.c, area rbtree) --------------------------------- */
+/* rb_link_node(node, parent, link) + rb_insert_color(node, root). */
+void kcpp_rb_insert(struct kcpp_rb_node *node, struct kcpp_rb_node *parent,
+		    struct kcpp_rb_node **link, struct kcpp_rb_root *root) KCPP_NOEXCEPT;
+void kcpp_rb_erase(struct kcpp_rb_node *node, struct kcpp_rb_root *root) KCPP_NOEXCEPT;
+struct kcpp_rb_node *kcpp_rb_first(const struct kcpp_rb_root *root) KCPP_NOEXCEPT;
+struct kcpp_rb_node *kcpp_rb_last(const struct kcpp_rb_root *root) KCPP_NOEXCEPT;
+struct kcpp_rb_node *kcpp_rb_next(const struct kcpp_rb_node *node) KCPP_NOEXCEPT;
+struct kcpp_rb_node *kcpp_rb_prev(const struct kcpp_rb_node *node) KCPP_NOEXCEPT;
+
+/* ---- debugfs (src/fs/debugfs.c, area debugfs) ---------------------------------------- */
+/* A read-only seq_file: show(ctx, m) writes the whole contents (single_open). C++-owned and
+ * pinned for as long as the file exists. */
+struct kcpp_debugfs_show {
+	void (*show)(void *ctx, struct kcpp_seq_file *m);
+	void *ctx;
+};
+/* ERR_PTR-style returns (debugfs' own): -ENODEV without debugfs, -EEXIST for a taken name. */
+struct kcpp_dentry *kcpp_debugfs_create_dir(const char *name, struct kcpp_dentry *parent) KCPP_NOEXCEPT;
+struct kcpp_dentry *kcpp_debugfs_create_show_file(const char *name, unsigned int mode,
+						  struct kcpp_dentry *parent,
+						  struct kcpp_debugfs_show *show) KCPP_NOEXCEPT;
+/* debugfs_remove (recursive); waits for readers still inside show. */
+void kcpp_debugfs_remove(struct kcpp_dentry *dentry) KCPP_NOEXCEPT;
+void kcpp_seq_write(struct kcpp_seq_file *m, const char *data, kcpp_size_t len) KCPP_NOEXCEPT;
+
+/* ---- more wait-queue operations (src/sync/wait_more.c, area sync) --------------------- */
+/* As kcpp_condvar_wait_* with interruptible=1, but the sleep is also freezable
+ * (TASK_INTERRUPTIBLE | TASK_FREEZABLE, as binder's waits). */
+long kcpp_condvar_wait_mutex_freezable(struct kcpp_wait_queue_head *wq, struct kcpp_mutex *lock,
+				       long timeout) KCPP_NOEXCEPT;
+long kcpp_condvar_wait_spin_freezable(struct kcpp_wait_queue_head *wq, struct kcpp_spinlock *lock,
+				      long timeout) KCPP_NOEXCEPT;
+void kcpp_wake_up_sync(struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;	/* wake_up_sync */
+/* wake_up_pollfree + synchronize_rcu: detaches every poller before the queue is freed. */
+void kcpp_wake_up_pollfree(struct kcpp_wait_queue_head *wq) KCPP_NOEXCEPT;
 
 /* ---- test-only oracles: the kernel's own C versions of helpers C++ inlines ---------- */
 unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;

@@ -15,6 +15,8 @@
 
 namespace kcpp {
 
+class Page; // kcpp/page.h copies between user slices and pages through advance()
+
 namespace detail {
 // The part of a user slice not yet read or written.
 class UserCursor {
@@ -24,6 +26,7 @@ public:
 	bool is_empty() const { return left_ == 0; }
 
 protected:
+	friend class ::kcpp::Page;
 	// Runs copy(address) for the next n bytes and moves past them if it copied them all
 	// (copy returns the bytes it could not copy, as copy_{from,to}_user do); EFAULT if n is
 	// more than is left or the copy faulted, and then the position does not move.

@@ -117,6 +117,13 @@ kcpp-area-block := block/mq.o device/device.o
 kcpp-area-device := device/device.o
 kcpp-area-misc := fs/miscdev.o
 kcpp-area-pci := device/device.o pci/pci.o pci/dma.o pci/irq.o
+# Binder-facing areas (docs/binder.md lists the symbols Debian exports only for its binder).
+kcpp-area-mm := mm/page.o mm/mm.o
+kcpp-area-file := fs/file.o
+kcpp-area-cred := task/cred.o
+kcpp-area-rbtree := lib/rbtree.o
+kcpp-area-debugfs := fs/debugfs.o
+kcpp-area-wait := sync/wait_more.o
 
 define kcpp-module-rules
 $$(obj)/kcpp-$(1)/%.o: private modname = $(1)

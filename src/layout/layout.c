@@ -21,6 +21,9 @@
 #include <linux/stddef.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/fcntl.h>
+#include <linux/mm.h>
+#include <linux/rbtree.h>
 #include <linux/version.h>
 #ifdef CONFIG_KUNIT
 #include <kunit/test.h>
@@ -164,6 +167,29 @@ int main(void)
 
 	COMMENT("Misc character devices");
 	LAYOUT(MISCDEV, struct kcpp_miscdev);
+	BLANK();
+
+	COMMENT("Binder-facing areas: red-black trees (mirrored by kcpp/rbtree.h), VMA flags, open flags");
+	LAYOUT(RB_NODE, struct rb_node);
+	OFFSET(KCPP_OFFSETOF_RB_NODE_PARENT_COLOR, rb_node, __rb_parent_color);
+	OFFSET(KCPP_OFFSETOF_RB_NODE_RIGHT, rb_node, rb_right);
+	OFFSET(KCPP_OFFSETOF_RB_NODE_LEFT, rb_node, rb_left);
+	LAYOUT(RB_ROOT, struct rb_root);
+	DEFINE(KCPP_VM_READ, VM_READ);
+	DEFINE(KCPP_VM_WRITE, VM_WRITE);
+	DEFINE(KCPP_VM_EXEC, VM_EXEC);
+	DEFINE(KCPP_VM_SHARED, VM_SHARED);
+	DEFINE(KCPP_VM_MAYREAD, VM_MAYREAD);
+	DEFINE(KCPP_VM_MAYWRITE, VM_MAYWRITE);
+	DEFINE(KCPP_VM_MAYEXEC, VM_MAYEXEC);
+	DEFINE(KCPP_VM_MAYSHARE, VM_MAYSHARE);
+	DEFINE(KCPP_VM_DONTCOPY, VM_DONTCOPY);
+	DEFINE(KCPP_VM_DONTEXPAND, VM_DONTEXPAND);
+	DEFINE(KCPP_VM_MIXEDMAP, VM_MIXEDMAP);
+	DEFINE(KCPP_VM_DONTDUMP, VM_DONTDUMP);
+	DEFINE(KCPP_O_CLOEXEC, O_CLOEXEC);
+	DEFINE(KCPP_O_NONBLOCK, O_NONBLOCK);
+	DEFINE(KCPP_GFP_HIGHMEM, (__force unsigned int)__GFP_HIGHMEM);
 	BLANK();
 
 	COMMENT("Kernel facts");

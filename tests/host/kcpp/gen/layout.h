@@ -136,6 +136,31 @@
 #define KCPP_SIZEOF_MISCDEV 360
 #define KCPP_ALIGNOF_MISCDEV 8
 
+/* Binder-facing areas (Debian 6.12 x86-64 values): struct rb_node/rb_root (the host rbtree
+ * shims use the same mirror), VMA flags, open flags, __GFP_HIGHMEM */
+#define KCPP_SIZEOF_RB_NODE 24
+#define KCPP_ALIGNOF_RB_NODE 8
+#define KCPP_OFFSETOF_RB_NODE_PARENT_COLOR 0
+#define KCPP_OFFSETOF_RB_NODE_RIGHT 8
+#define KCPP_OFFSETOF_RB_NODE_LEFT 16
+#define KCPP_SIZEOF_RB_ROOT 8
+#define KCPP_ALIGNOF_RB_ROOT 8
+#define KCPP_VM_READ 1
+#define KCPP_VM_WRITE 2
+#define KCPP_VM_EXEC 4
+#define KCPP_VM_SHARED 8
+#define KCPP_VM_MAYREAD 16
+#define KCPP_VM_MAYWRITE 32
+#define KCPP_VM_MAYEXEC 64
+#define KCPP_VM_MAYSHARE 128
+#define KCPP_VM_DONTCOPY 131072
+#define KCPP_VM_DONTEXPAND 262144
+#define KCPP_VM_MIXEDMAP 268435456
+#define KCPP_VM_DONTDUMP 67108864
+#define KCPP_O_CLOEXEC 524288
+#define KCPP_O_NONBLOCK 2048
+#define KCPP_GFP_HIGHMEM 2
+
 /* Kernel facts (HZ=250 as Debian's kernel, so jiffy rounding is exercised) */
 #define KCPP_HZ 250
 #define KCPP_PAGE_SIZE 4096
