@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Suite helpers: the echo server, nice values, hand-built transactions, extended errors.
+ */
+#include "suite.h"
+
+#include <stdlib.h>
+#include <sys/resource.h>
+
+int get_nice(void)
+{
+	errno = 0;
+	int n = getpriority(PRIO_PROCESS, bt_gettid());
+	if (n == -1 && errno)
+		bt_fail("getpriority: %s", strerror(errno));
+	return n;
+}
+
+void set_nice(int nice)
+{
+	if (setpriority(PRIO_PROCESS, bt_gettid(), nice) < 0)
+		bt_fail("setpriority %d: %s", nice, strerror(errno));
+}
+
+void write_tr(struct bt *b, uint32_t bc, const struct binder_transaction_data *tr)
+{
+	struct bt_cmds c;
+
+	bt_cmds_init(&c);
+	bt_put_tr(&c, bc, tr);
+	bt_write(b, &c);
+}
+
+void expect_ext_error_at(const char *file, int line, struct bt *b, uint32_t cmd, int32_t param)
+{
+	struct binder_extended_error ee = bt_ext_error(b);
+
+	if (ee.id == 0 || ee.command != cmd || ee.param != param)
+		bt_fail_at(file, line, "extended error {id %u, %s, %d}, expected {id != 0, %s, %d}", ee.id,
+			   bt_br_name(ee.command), ee.param, bt_br_name(cmd), param);
+	/* Reading it reset it. */
+	ee = bt_ext_error(b);
+	if (ee.id != 0 || ee.command != BR_OK || ee.param != 0)
+		bt_fail_at(file, line, "extended error after a read: {id %u, %s, %d}, expected {0, BR_OK, 0}",
+			   ee.id, bt_br_name(ee.command), ee.param);
+}
+
+/* ---- echo server ------------------------------------------------------------------------------ */
+
+struct echo_start_args {
+	const struct echo_opts *o;
+	struct bt_chan ready;
+};
+
+static int echo_handle(struct bt *b, struct bt_txn *t, void *ctx)
+{
+	const struct echo_opts *o = ctx;
+	struct bt_parcel r;
+
+	if (t->tr.flags & TF_ONE_WAY) {
+		bt_free(b, t);
+		return t->tr.code == ECHO_QUIT;
+	}
+	bt_parcel_init(&r);
+	switch (t->tr.code) {
+	case ECHO_ECHO: {
+		/* Copy out of the buffer before it is freed (the reply is written after the free). */
+		size_t n = t->tr.data_size;
+		void *copy = malloc(n ? n : 1);
+
+		memcpy(copy, bt_txn_data(t), n);
+		bt_parcel_init_ext(&r, copy, n);
+		bt_reply_free(b, t, &r);
+		free(copy);
+		return 0;
+	}
+	case ECHO_QUIT:
+		bt_parcel_put_u32(&r, 0);
+		bt_reply_free(b, t, &r);
+		return 1;
+	case ECHO_WHO: {
+		struct echo_who w = {
+			.sender_pid = t->tr.sender_pid,
+			.sender_euid = t->tr.sender_euid,
+			.flags = t->tr.flags,
+			.code = t->tr.code,
+			.target_ptr = t->tr.target.ptr,
+			.cookie = t->tr.cookie,
+			.nice = get_nice(),
+			.tid = bt_gettid(),
+			.data = t->tr.data.ptr.buffer,
+			.offsets = t->tr.data.ptr.offsets,
+			.data_size = t->tr.data_size,
+			.offsets_size = t->tr.offsets_size,
+		};
+		bt_parcel_put(&r, &w, sizeof(w));
+		bt_reply_free(b, t, &r);
+		return 0;
+	}
+	case ECHO_HOLD:
+		if (!o->hold || !o->held)
+			bt_fail("ECHO_HOLD without channels");
+		bt_send(o->held, 1);
+		bt_recv(o->hold);
+		bt_parcel_put_u32(&r, 0);
+		bt_reply_free(b, t, &r);
+		return 0;
+	default:
+		bt_fail("echo server: unknown code %u", t->tr.code);
+	}
+}
+
+static void echo_main(void *arg)
+{
+	struct echo_start_args *a = arg;
+	const struct echo_opts *o = a->o;
+	struct bt b;
+
+	if (o->nice)
+		set_nice(o->nice);
+	bt_open(&b, bt_dev, o->map_size ? o->map_size : BT_DEFAULT_MAP, 0);
+	if (o->max_threads) {
+		uint32_t n = o->max_threads;
+		BT_EQ_ERR(bt_ioctl(&b, BINDER_SET_MAX_THREADS, &n), 0);
+	}
+	BT_EQ(bt_sm_add(&b, o->name ? o->name : "echo", ECHO_PTR, ECHO_COOKIE, o->node_flags), 0);
+	bt_send(&a->ready, 1);
+	bt_serve(&b, echo_handle, (void *)o);
+	bt_close(&b);
+}
+
+pid_t echo_start(const struct echo_opts *o)
+{
+	struct echo_start_args a = { .o = o };
+
+	bt_chan_init(&a.ready);
+	pid_t pid = bt_spawn(o->name ? o->name : "echo", echo_main, &a);
+	bt_recv_expect(&a.ready, 1);
+	return pid;
+}
+
+void echo_quit(struct bt *b, uint32_t handle, pid_t pid)
+{
+	struct bt_txn r;
+
+	BT_EQ_BR(bt_call(b, handle, ECHO_QUIT, 0, NULL, &r), BR_REPLY);
+	BT_EQ(bt_txn_u32(&r), 0);
+	bt_free(b, &r);
+	bt_join(pid);
+}
+
+struct echo_who echo_who(struct bt *b, uint32_t handle, uint32_t flags)
+{
+	struct echo_who w;
+	struct bt_txn r;
+
+	BT_EQ_BR(bt_call(b, handle, ECHO_WHO, flags, NULL, &r), BR_REPLY);
+	BT_EQ(r.tr.data_size, sizeof(w));
+	memcpy(&w, bt_txn_data(&r), sizeof(w));
+	bt_free(b, &r);
+	return w;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The binder differential suite: shared helpers and the case functions of each area.
+ * Every case asserts what the kernel's C driver (drivers/android/binder.c, 6.12) does; see
+ * the comment above each case for the behaviour and where it comes from.
+ */
+#ifndef KCPP_TESTS_BINDER_SUITE_H
+#define KCPP_TESTS_BINDER_SUITE_H
+
+#include "bt.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define ALIGN8(x) (((x) + 7) & ~(__typeof__(x))7)
+#define UPTR(p) ((binder_uintptr_t)(uintptr_t)(p))
+#define VPTR(u) ((void *)(uintptr_t)(u))
+
+/* ---- the echo server: a process with one node registered with the service manager ---------- */
+
+#define ECHO_PTR ((binder_uintptr_t)0x10000)
+#define ECHO_COOKIE ((binder_uintptr_t)0xc00c1e)
+
+enum {
+	ECHO_ECHO = 10,	/* reply: the same data bytes (objects are not echoed) */
+	ECHO_QUIT,	/* reply u32 0, then the server exits */
+	ECHO_WHO,	/* reply: struct echo_who */
+	ECHO_HOLD,	/* do not reply: the server waits on its channel, then replies u32 0 */
+};
+
+/* What the echo server saw of an ECHO_WHO transaction. */
+struct echo_who {
+	uint32_t sender_pid, sender_euid, flags, code;
+	uint64_t target_ptr, cookie;
+	int32_t nice;	/* of the handling thread, while handling */
+	uint32_t tid;
+	uint64_t data, offsets, data_size, offsets_size;
+};
+
+struct echo_opts {
+	const char *name;	/* service name (default "echo") */
+	uint32_t node_flags;	/* flat_binder_object flags of the node */
+	int nice;		/* nice value of the server when it opens the device */
+	size_t map_size;	/* default BT_DEFAULT_MAP */
+	int max_threads;
+	struct bt_chan *hold;	/* ECHO_HOLD waits for one value here */
+	struct bt_chan *held;	/* ECHO_HOLD sends 1 here when it has the transaction */
+};
+
+/* Starts an echo server and returns when its node is registered. */
+pid_t echo_start(const struct echo_opts *o);
+/* Sends ECHO_QUIT and joins it. */
+void echo_quit(struct bt *b, uint32_t handle, pid_t pid);
+/* ECHO_WHO through handle. */
+struct echo_who echo_who(struct bt *b, uint32_t handle, uint32_t flags);
+
+/* The calling process's nice value (per thread). */
+int get_nice(void);
+void set_nice(int nice);
+
+/* BINDER_WRITE_READ with one transaction built by hand (bad-input cases). */
+void write_tr(struct bt *b, uint32_t bc, const struct binder_transaction_data *tr);
+/* The extended error must be {id != 0, cmd, param}; the read resets it. */
+void expect_ext_error_at(const char *file, int line, struct bt *b, uint32_t cmd, int32_t param);
+#define expect_ext_error(b, cmd, param) expect_ext_error_at(__FILE__, __LINE__, (b), (cmd), (param))
+
+/* ---- the cases, by file ------------------------------------------------------------------------ */
+#define CASES_BASIC(X)                                                                        \
+	X(version) X(ioctl_errors) X(mmap_rules) X(no_mmap_target) X(context_manager)          \
+	X(context_manager_ext) X(node_info_for_ref)
+#define CASES_TXN(X)
+#define CASES_OBJ(X)
+#define CASES_DEATH(X)
+#define CASES_FD(X)
+#define CASES_SG(X)
+#define CASES_ALLOC(X)
+#define CASES_THREAD(X)
+#define CASES_FREEZE(X)
+#define CASES_ERR(X)
+
+#define DECLARE_CASE(name) void case_##name(void);
+CASES_BASIC(DECLARE_CASE)
+CASES_TXN(DECLARE_CASE)
+CASES_OBJ(DECLARE_CASE)
+CASES_DEATH(DECLARE_CASE)
+CASES_FD(DECLARE_CASE)
+CASES_SG(DECLARE_CASE)
+CASES_ALLOC(DECLARE_CASE)
+CASES_THREAD(DECLARE_CASE)
+CASES_FREEZE(DECLARE_CASE)
+CASES_ERR(DECLARE_CASE)
+#undef DECLARE_CASE
+
+#endif
