@@ -3,18 +3,26 @@
 # identify it and both namespaces (512 B and 4 KiB blocks), create a disk per namespace, keep
 # data intact (raw patterns, and ext4 with a clean fsck), and the data it wrote must read
 # back the same through the kernel's driver. On unbind it sends the shutdown notification.
-# It never binds a controller by itself.
+# It never binds a controller by itself. On the host, QEMU's trace shows no NVMe error or
+# undefined-behaviour event while kcpp_nvme owns the controller, and exactly one shutdown
+# notification (CC.SHN) per unbind.
 # kmods: nvme ext4 crc32c_generic
 # bins: /sbin/mkfs.ext4 /sbin/e2fsck /sbin/blkdiscard /usr/sbin/nvme
 # images: k1=256M k2=128M
+# host-commands:
+# trace: pci_nvme_err_* pci_nvme_ub_* pci_nvme_mmio_shutdown_set
+# host-check: python3 qemu/check-trace.py --window bind-kcpp_nvme kcpp-released --windows 2 --forbid '^pci_nvme_(err|ub)_'
+# host-check: python3 qemu/check-trace.py --window unbind-begin unbind-end --windows 2 --expect '^pci_nvme_mmio_shutdown_set\b=1'
 # qemu: -drive file=null-co://,if=none,id=c1,format=raw,file.size=64M,file.read-zeroes=on -device nvme,id=nvmec,serial=kcpp-c,drive=c1
 # qemu: -drive file=@k1@,if=none,id=k1,format=raw -drive file=@k2@,if=none,id=k2,format=raw -device nvme,id=nvmek,serial=kcpp-k -device nvme-ns,drive=k1,bus=nvmek,nsid=1 -device nvme-ns,drive=k2,bus=nvmek,nsid=2,logical_block_size=4096,physical_block_size=4096
 set -eu
+. /kcpp/host.sh
 fail() { echo "FAIL: $*"; exit 1; }
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null || true; }
 hand_to() { # hand_to BDF DRIVER: unbind from the current driver, bind to DRIVER
 	cur=$(driver_of "$1")
 	[ -z "$cur" ] || echo "$1" > "/sys/bus/pci/drivers/$cur/unbind"
+	host mark "bind-$2" # QEMU's trace: what follows is the new driver's
 	echo "$2" > "/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" > /sys/bus/pci/drivers_probe
 	[ "$(driver_of "$1")" = "$2" ] || fail "$2 did not bind $1"
@@ -95,7 +103,10 @@ fi
 log "passthrough: 2097152 bytes of data, at most 1048576"
 
 # Unbind: the shutdown notification. Then the kernel's driver reads what we wrote.
+host mark unbind-begin
 echo "$k_bdf" > /sys/bus/pci/drivers/kcpp_nvme/unbind
+host mark unbind-end
+host mark kcpp-released
 log "shutdown complete"
 [ ! -e /dev/kcppnvme0n1 ] || fail "disk left behind after unbind"
 hand_to "$k_bdf" nvme
@@ -114,7 +125,10 @@ e2fsck -f -n "/dev/$cdisk1" >/tmp/fsck.log 2>&1 || { cat /tmp/fsck.log; fail "fs
 
 # And back to kcpp_nvme, which then unloads cleanly.
 hand_to "$k_bdf" kcpp_nvme
+host mark unbind-begin
 rmmod kcpp_nvme
+host mark unbind-end
+host mark kcpp-released
 [ "$(dmesg | grep -c "kcpp_nvme $k_bdf: shutdown complete")" = 2 ] || fail "rmmod did not shut the controller down"
 [ -z "$(driver_of "$k_bdf")" ] || fail "still bound after rmmod"
 echo "nvme scenario: ok"
