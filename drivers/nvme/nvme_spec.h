@@ -123,6 +123,8 @@ namespace io {
 inline constexpr u8 FLUSH = 0x00;
 inline constexpr u8 WRITE = 0x01;
 inline constexpr u8 READ = 0x02;
+inline constexpr u8 WRITE_UNCORRECTABLE = 0x04;
+inline constexpr u8 COMPARE = 0x05;
 inline constexpr u8 WRITE_ZEROES = 0x08;
 inline constexpr u8 DATASET_MANAGEMENT = 0x09;
 inline constexpr u32 RW_FUA = 1u << 30;  // cdw12

@@ -24,6 +24,14 @@ public:
 	void store_release(T v) { __atomic_store_n(&v_, v, __ATOMIC_RELEASE); }
 	// Returns the value before the addition.
 	T fetch_add_relaxed(T n) { return __atomic_fetch_add(&v_, n, __ATOMIC_RELAXED); }
+	// Replaces `expected` by `desired` if the value is `expected` (acquire and release);
+	// says whether it did.
+	bool compare_exchange(T expected, T desired)
+	{
+		return __atomic_compare_exchange_n(&v_, &expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	// Stores v and returns the old value (acquire and release).
+	T exchange(T v) { return __atomic_exchange_n(&v_, v, __ATOMIC_ACQ_REL); }
 
 private:
 	T v_;

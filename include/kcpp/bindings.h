@@ -325,6 +325,17 @@ int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *
 			unsigned int max_segs, int *nents) KCPP_NOEXCEPT;
 void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
 			   int nents) KCPP_NOEXCEPT;
+/* Recovery (controller reset): blk_mq_quiesce_tagset / blk_mq_unquiesce_tagset (no queue_rq
+ * of any queue of the set runs between them); blk_mq_tagset_busy_iter calling fn(rq, ctx) for
+ * every started request until fn returns 0; blk_mq_tagset_wait_completed_request. */
+void kcpp_tag_set_quiesce(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
+void kcpp_tag_set_unquiesce(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
+void kcpp_tag_set_busy_iter(struct kcpp_tag_set *ts, int (*fn)(struct kcpp_request *rq, void *ctx),
+			    void *ctx) KCPP_NOEXCEPT;
+void kcpp_tag_set_wait_completed(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
+/* blk_mq_request_completed(rq); blk_mq_requeue_request(rq, true). */
+int kcpp_blk_mq_request_completed(struct kcpp_request *rq) KCPP_NOEXCEPT;
+void kcpp_blk_mq_requeue_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 
 /* ---- devices (src/device/device.c, area device) ------------------------------------ */
 /* dev_printk at a loglevel digit 0..7; msg need not be NUL-terminated. */
@@ -370,6 +381,8 @@ void kcpp_pci_free_irq_vectors(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 int kcpp_pci_irq_vector(struct kcpp_pci_dev *pdev, unsigned int nr) KCPP_NOEXCEPT;
 /* 1 if the vectors are MSI-X, 2 MSI, 0 INTx. */
 int kcpp_pci_irq_kind(const struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
+/* pci_device_is_present: false once the device is gone (surprise removal, dead link). */
+int kcpp_pci_device_is_present(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 
 int kcpp_dma_set_mask_and_coherent(struct kcpp_device *dev, unsigned int bits) KCPP_NOEXCEPT;
 int kcpp_dma_set_max_seg_size(struct kcpp_device *dev, unsigned int size) KCPP_NOEXCEPT;
@@ -386,6 +399,9 @@ struct kcpp_irq_handler {
 };
 int kcpp_request_irq(int irq, struct kcpp_irq_handler *h, int shared, const char *name) KCPP_NOEXCEPT;
 void kcpp_free_irq(int irq, struct kcpp_irq_handler *h) KCPP_NOEXCEPT;
+/* disable_irq (waits for running handlers) / enable_irq, nested as the kernel counts them. */
+void kcpp_disable_irq(int irq) KCPP_NOEXCEPT;
+void kcpp_enable_irq(int irq) KCPP_NOEXCEPT;
 
 /* ---- misc character devices (src/fs/miscdev.c, area misc) --------------------------- */
 /*

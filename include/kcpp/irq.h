@@ -39,6 +39,30 @@ public:
 	}
 	int irq() const { return irq_; }
 
+	// Keeps the interrupt line from running the handler while the guard lives (disable_irq:
+	// waits for a handler already running). For recovery code that touches what the
+	// handler owns, e.g. a controller reset reaping completion queues itself.
+	class Masked {
+	public:
+		explicit Masked(int irq) : irq_(irq)
+		{
+			if (irq_ >= 0)
+				kcpp_disable_irq(irq_);
+		}
+		Masked(Masked &&o) : irq_(exchange(o.irq_, -1)) {}
+		Masked(const Masked &) = delete;
+		Masked &operator=(const Masked &) = delete;
+		~Masked()
+		{
+			if (irq_ >= 0)
+				kcpp_enable_irq(irq_);
+		}
+
+	private:
+		int irq_;
+	};
+	[[nodiscard]] Masked mask() const { return Masked(irq_); }
+
 private:
 	static int trampoline(void *data)
 	{

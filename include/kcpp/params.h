@@ -178,6 +178,20 @@ public:
 			return value_;
 	}
 
+	// For countdown parameters (e.g. a test hook "fail the next N"): atomically takes one
+	// and says whether there was one to take.
+	bool try_decrement()
+		requires is_integral_v<T>
+	{
+		T v = __atomic_load_n(&value_, __ATOMIC_RELAXED);
+		while (v > 0) {
+			if (__atomic_compare_exchange_n(&value_, &v, static_cast<T>(v - 1), false, __ATOMIC_RELAXED,
+							__ATOMIC_RELAXED))
+				return true;
+		}
+		return false;
+	}
+
 	// Parses and validates text as the kernel would pass it; used by the glue and by tests.
 	int set_from_text(const char *text)
 	{

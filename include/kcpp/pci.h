@@ -236,6 +236,8 @@ public:
 	u8 revision() const { return kcpp_pci_revision(raw_); }
 	u32 class_code() const { return kcpp_pci_class(raw_); }
 	DeviceRef as_device() const { return DeviceRef(kcpp_pci_to_dev(raw_)); }
+	// False once the device has gone away (surprise removal): its registers read all ones.
+	bool is_present() const { return kcpp_pci_device_is_present(raw_); }
 
 	// Enables the device, and bus mastering with it (for DMA).
 	[[nodiscard]] Result<Enabled> enable(bool bus_master = true)

@@ -158,3 +158,49 @@ void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev, voi
 {
 	dma_unmap_sg((struct device *)dev, sgl, nents, rq_dma_dir(RQ(rq)));
 }
+
+void kcpp_tag_set_quiesce(struct kcpp_tag_set *ts)
+{
+	blk_mq_quiesce_tagset(&ts->set);
+}
+
+void kcpp_tag_set_unquiesce(struct kcpp_tag_set *ts)
+{
+	blk_mq_unquiesce_tagset(&ts->set);
+}
+
+struct kcpp_busy_iter {
+	int (*fn)(struct kcpp_request *rq, void *ctx);
+	void *ctx;
+};
+
+static bool kcpp_busy_iter_one(struct request *rq, void *data)
+{
+	struct kcpp_busy_iter *it = data;
+
+	return it->fn((struct kcpp_request *)rq, it->ctx);
+}
+
+/* SAFETY: fn and ctx come from TagSet::for_each_busy, which outlives this call. */
+void kcpp_tag_set_busy_iter(struct kcpp_tag_set *ts, int (*fn)(struct kcpp_request *rq, void *ctx),
+			    void *ctx)
+{
+	struct kcpp_busy_iter it = { fn, ctx };
+
+	blk_mq_tagset_busy_iter(&ts->set, kcpp_busy_iter_one, &it);
+}
+
+void kcpp_tag_set_wait_completed(struct kcpp_tag_set *ts)
+{
+	blk_mq_tagset_wait_completed_request(&ts->set);
+}
+
+int kcpp_blk_mq_request_completed(struct kcpp_request *rq)
+{
+	return blk_mq_request_completed(RQ(rq));
+}
+
+void kcpp_blk_mq_requeue_request(struct kcpp_request *rq)
+{
+	blk_mq_requeue_request(RQ(rq), true);
+}

@@ -128,6 +128,7 @@ int main(void)
 	DEFINE(KCPP_REQ_OP_WRITE_ZEROES, (__force unsigned int)REQ_OP_WRITE_ZEROES);
 	DEFINE(KCPP_REQ_FUA, (__force unsigned int)REQ_FUA);
 	DEFINE(KCPP_REQ_PREFLUSH, (__force unsigned int)REQ_PREFLUSH);
+	DEFINE(KCPP_REQ_FAILFAST_MASK, (__force unsigned int)REQ_FAILFAST_MASK);
 	DEFINE(KCPP_BLK_STS_OK, (__force unsigned int)BLK_STS_OK);
 	DEFINE(KCPP_BLK_STS_NOTSUPP, (__force unsigned int)BLK_STS_NOTSUPP);
 	DEFINE(KCPP_BLK_STS_TIMEOUT, (__force unsigned int)BLK_STS_TIMEOUT);

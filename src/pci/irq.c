@@ -20,3 +20,13 @@ void kcpp_free_irq(int irq, struct kcpp_irq_handler *h)
 {
 	free_irq(irq, h);
 }
+
+void kcpp_disable_irq(int irq)
+{
+	disable_irq(irq);
+}
+
+void kcpp_enable_irq(int irq)
+{
+	enable_irq(irq);
+}

@@ -136,3 +136,8 @@ int kcpp_pci_irq_kind(const struct kcpp_pci_dev *pdev)
 		return 2;
 	return 0;
 }
+
+int kcpp_pci_device_is_present(struct kcpp_pci_dev *pdev)
+{
+	return pci_device_is_present(PDEV(pdev));
+}

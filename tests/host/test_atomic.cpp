@@ -24,6 +24,32 @@ TEST_F(AtomicTest, ConstantInitialisedAndPlain)
 	EXPECT_EQ(counter.load_acquire(), 3);
 }
 
+TEST_F(AtomicTest, CompareExchangeAndExchange)
+{
+	Atomic<u8> state{0};
+	EXPECT_TRUE(state.compare_exchange(0, 1));
+	EXPECT_FALSE(state.compare_exchange(0, 2)); // not 0 any more: unchanged
+	EXPECT_EQ(state.load_relaxed(), 1);
+	EXPECT_EQ(state.exchange(3), 1);
+	EXPECT_EQ(state.load_acquire(), 3);
+}
+
+TEST_F(AtomicTest, ConcurrentCompareExchangeHasOneWinner)
+{
+	Atomic<int> owner{0};
+	Atomic<int> winners{0};
+	std::vector<std::thread> threads;
+	for (int t = 1; t <= 4; ++t)
+		threads.emplace_back([&, t] {
+			if (owner.compare_exchange(0, t))
+				winners.fetch_add_relaxed(1);
+		});
+	for (auto &th : threads)
+		th.join();
+	EXPECT_EQ(winners.load_relaxed(), 1);
+	EXPECT_NE(owner.load_relaxed(), 0);
+}
+
 TEST_F(AtomicTest, ConcurrentAddsAreNotLost)
 {
 	Atomic<long> n{0};

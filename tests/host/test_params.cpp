@@ -251,6 +251,17 @@ TEST_F(ModuleParamTest, SetFromTextValidates)
 	EXPECT_EQ(queues.get(), 64u);
 }
 
+TEST_F(ModuleParamTest, CountdownTakesEachOneOnce)
+{
+	ModuleParam<unsigned int> inject("inject", 0u, param::range<0u, 1000u>);
+	EXPECT_FALSE(inject.try_decrement());
+	EXPECT_EQ(inject.set_from_text("2"), 0);
+	EXPECT_TRUE(inject.try_decrement());
+	EXPECT_TRUE(inject.try_decrement());
+	EXPECT_FALSE(inject.try_decrement());
+	EXPECT_EQ(inject.get(), 0u);
+}
+
 TEST_F(ModuleParamTest, SignedRange)
 {
 	ModuleParam<int> offset("offset", 0, param::range<-10, 10>);

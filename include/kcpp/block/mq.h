@@ -106,6 +106,8 @@ public:
 	Op op() const { return static_cast<Op>(cmd_flags() & KCPP_REQ_OP_MASK); }
 	bool is_fua() const { return cmd_flags() & KCPP_REQ_FUA; }
 	bool is_preflush() const { return cmd_flags() & KCPP_REQ_PREFLUSH; }
+	// blk_noretry_request(): the submitter asked for no retries (REQ_FAILFAST_*).
+	bool is_failfast() const { return cmd_flags() & KCPP_REQ_FAILFAST_MASK; }
 	// blk_rq_pos(), blk_rq_bytes(), blk_rq_sectors().
 	u64 sector() const { return detail::field<u64>(raw_, KCPP_OFFSETOF_REQUEST_SECTOR); }
 	u32 bytes() const { return detail::field<u32>(raw_, KCPP_OFFSETOF_REQUEST_DATA_LEN); }
@@ -137,6 +139,11 @@ public:
 	// Drivers ask this before completing: true when FAIL_IO_TIMEOUT fault injection wants the
 	// completion dropped (as if the interrupt were lost), so the timeout path gets tested.
 	bool should_fake_timeout() const { return kcpp_blk_should_fake_timeout(raw_); }
+	// blk_mq_request_completed(): already completed (by the driver or a cancellation).
+	bool is_completed() const { return kcpp_blk_mq_request_completed(raw_); }
+	// Gives the request back to blk-mq to be dispatched again (after a controller reset);
+	// the driver must have undone its mapping first.
+	void requeue() { kcpp_blk_mq_requeue_request(raw_); }
 	kcpp_request *raw() const { return raw_; }
 
 private:
@@ -282,6 +289,25 @@ public:
 			return {};
 		return Request(rq);
 	}
+
+	// Recovery: no queue_rq of any disk on this set runs between quiesce() and unquiesce().
+	void quiesce() const { kcpp_tag_set_quiesce(raw()); }
+	void unquiesce() const { kcpp_tag_set_unquiesce(raw()); }
+	// Calls f(Request) for every started request (in flight or completing).
+	template <typename F> void for_each_busy(F &&f) const
+	{
+		using Fn = typename remove_reference<F>::type;
+		kcpp_tag_set_busy_iter(
+			raw(),
+			[](kcpp_request *rq, void *ctx) -> int {
+				// SAFETY: ctx is the F below, alive for the whole iteration.
+				(*static_cast<Fn *>(ctx))(Request(rq));
+				return 1;
+			},
+			&f);
+	}
+	// Waits until requests completed by for_each_busy's callers have been ended.
+	void wait_completed() const { kcpp_tag_set_wait_completed(raw()); }
 
 private:
 	static constexpr kcpp_blk_mq_ops_desc ops_ = detail::describe<Ops>();

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+// kcpp_nvme's I/O path: submission and completion queues, the blk-mq operations, timeouts.
+#include "controller.h"
+#include "prp.h"
+
+namespace kcpp_nvme {
+
+namespace {
+
+// The block status for an NVMe status field, as the C driver's nvme_error_status() maps the
+// ones this driver can meet.
+block::Status to_block_status(u16 field)
+{
+	switch (nvme::status::code_and_type(field)) {
+	case nvme::status::SUCCESS:
+		return block::Status::Ok;
+	case nvme::status::INVALID_OPCODE:
+	case nvme::status::INVALID_FIELD:
+		return block::Status::NotSupported;
+	case nvme::status::LBA_RANGE:
+		return block::Status::Target;
+	case nvme::status::HOST_ABORTED:
+		return block::Status::Transport;
+	default:
+		return block::Status::IoErr;
+	}
+}
+
+} // namespace
+
+void IoQueue::ring(SqState &sq)
+{
+	if (sq.tail != sq.rung) {
+		ctrl_.doorbell(2 * qid_, sq.tail);
+		sq.rung = sq.tail;
+	}
+}
+
+void IoQueue::submit(const nvme::Command &cmd, bool ring_now)
+{
+	auto sq = sq_state_.lock();
+	sq_[sq->tail] = cmd;
+	sq->tail = static_cast<u16>((sq->tail + 1) % depth_);
+	if (ring_now)
+		ring(*sq);
+}
+
+void IoQueue::commit()
+{
+	auto sq = sq_state_.lock();
+	ring(*sq);
+}
+
+void IoQueue::reset_state()
+{
+	auto masked = irq_.mask();
+	auto sq = sq_state_.lock();
+	sq->tail = sq->rung = 0;
+	for (usize i = 0; i < depth_; ++i)
+		cq_[i] = nvme::Completion{};
+	cq_head_ = 0;
+	cq_phase_ = 1;
+}
+
+// Interrupt context (or a reset with the interrupt masked): consume new completion entries.
+irq::Return IoQueue::process_completions()
+{
+	bool any = false;
+	for (;;) {
+		const u16 status = cq_.read_volatile(cq_head_, &nvme::Completion::status);
+		if ((status & 1) != cq_phase_)
+			break;
+		io::dma_rmb(); // read the rest of the entry only after seeing its phase
+		const nvme::Completion cqe = cq_[cq_head_];
+		if (++cq_head_ == depth_) {
+			cq_head_ = 0;
+			cq_phase_ ^= 1;
+		}
+		any = true;
+		complete_one(cqe);
+	}
+	if (!any)
+		return irq::Return::None;
+	ctrl_.doorbell(2 * qid_ + 1, cq_head_);
+	return irq::Return::Handled;
+}
+
+// A completion entry is device input: one naming a queue or command that is not ours (a
+// malformed entry, or a late one for a command a reset already cancelled) is logged and
+// dropped.
+void IoQueue::complete_one(const nvme::Completion &cqe)
+{
+	Optional<block::Request> rq = ctrl_.tagset().request(qid_ - 1u, nvme::cid_tag(cqe.command_id));
+	if (!rq || cqe.sq_id != qid_) {
+		ctrl_.device().warn("queue {}: completion for unknown command {:#x} (queue {})", qid_, cqe.command_id,
+				    cqe.sq_id);
+		return;
+	}
+	NvmeOps::RequestData &pdu = rq->data<NvmeOps::RequestData>();
+	if (pdu.command_id != cqe.command_id) {
+		ctrl_.device().warn("queue {}: stale completion for command {:#x} (in flight: {:#x})", qid_,
+				    cqe.command_id, pdu.command_id);
+		return;
+	}
+	if (kcpp_param::inject_lost_completions.try_decrement()) {
+		ctrl_.device().warn("queue {}: dropping the completion of command {:#x} (inject_lost_completions)", qid_,
+				    cqe.command_id);
+		return;
+	}
+	pdu.status = cqe.status >> 1;
+	pdu.device_done.store_release(true);
+	if (rq->should_fake_timeout())
+		return; // fault injection: this interrupt is "lost"; the timeout recovers it
+	rq->complete();
+}
+
+block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last)
+{
+	Controller &ctrl = *ns.ctrl;
+	if (ctrl.health() == Controller::Health::Dead)
+		return block::Status::IoErr;
+	IoQueue &q = ctrl.io_queue(hctx.index());
+	RequestData &pdu = rq.data<RequestData>();
+	if (!pdu.requeued)
+		pdu.retries = 0; // a new request (blk-mq zeroes the per-request data once, at allocation)
+	pdu.requeued = false;
+	pdu.status = 0;
+	pdu.mapped = false;
+	pdu.aborted = false;
+	pdu.qid = q.qid();
+	pdu.device_done.store_relaxed(false);
+	pdu.generation = nvme::next_generation(pdu.generation);
+	const u16 tag = static_cast<u16>(rq.tag());
+
+	nvme::Command cmd;
+	switch (rq.op()) {
+	case block::Op::Read:
+	case block::Op::Write: {
+		const u64 slba = rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT);
+		cmd = nvme::read_write(rq.op() == block::Op::Write, ns.nsid, slba, rq.bytes() >> ns.lba_shift, rq.is_fua());
+		Result<usize> mapped = rq.map_dma(ctrl.device(), pdu.sg);
+		if (mapped.is_err())
+			return mapped.error() == code::ENOMEM ? block::Status::Resource : block::Status::IoErr;
+		pdu.mapped = true;
+		if (nvme::build_prps(cmd, pdu.sg, mapped.value(), rq.bytes(), q.prp_list(tag), PRP_ENTRIES,
+				     q.prp_list_dma(tag))
+			    .is_err()) {
+			ctrl.device().err("request {}: data not describable by PRPs", tag);
+			rq.unmap_dma(ctrl.device(), pdu.sg);
+			pdu.mapped = false;
+			return block::Status::IoErr;
+		}
+		break;
+	}
+	case block::Op::Flush:
+		cmd = nvme::flush(ns.nsid);
+		break;
+	case block::Op::Discard: {
+		// One range, in the tag's PRP page (the disk allows one discard segment).
+		auto *range = reinterpret_cast<nvme::DsmRange *>(q.prp_list(tag));
+		range->attributes = 0;
+		range->length = rq.bytes() >> ns.lba_shift;
+		range->slba = rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT);
+		cmd = nvme::deallocate(ns.nsid, q.prp_list_dma(tag), 1);
+		break;
+	}
+	case block::Op::WriteZeroes:
+		cmd = nvme::write_zeroes(ns.nsid, rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT),
+					 rq.bytes() >> ns.lba_shift);
+		break;
+	default:
+		return block::Status::NotSupported;
+	}
+	cmd.command_id = pdu.command_id = nvme::make_cid(tag, pdu.generation);
+	rq.start();
+	q.submit(cmd, last);
+	return block::Status::Ok;
+}
+
+void NvmeOps::commit_rqs(QueueData &ns, block::HwQueue hctx)
+{
+	ns.ctrl->io_queue(hctx.index()).commit();
+}
+
+// A request blk-mq gave up waiting for, as the C driver handles it: if the controller did
+// post its completion (the interrupt went missing: FAIL_IO_TIMEOUT makes that happen),
+// finish it; if the controller has failed, reset it; otherwise abort the command, and if it
+// times out again after the abort, reset the controller. A reset cancels the request, and
+// it is retried once the controller is back.
+block::TimeoutAction NvmeOps::timeout(block::Request rq)
+{
+	RequestData &pdu = rq.data<RequestData>();
+	Controller &ctrl = *static_cast<QueueData *>(rq.queuedata())->ctrl;
+	if (pdu.device_done.load_acquire()) {
+		ctrl.device().warn("command {} timed out but had completed: recovered", rq.tag());
+		rq.complete();
+		return block::TimeoutAction::Done;
+	}
+	switch (ctrl.health()) {
+	case Controller::Health::Resetting:
+		return block::TimeoutAction::ResetTimer; // the reset cancels it
+	case Controller::Health::Dead:
+		pdu.status = nvme::status::HOST_ABORTED;
+		rq.complete();
+		return block::TimeoutAction::Done;
+	case Controller::Health::Live:
+		break;
+	}
+	const u32 csts = ctrl.csts();
+	if (nvme::controller_failed(csts)) {
+		ctrl.device().err("command {:#x} timed out and the controller has failed (CSTS {:#x})", pdu.command_id,
+				  csts);
+		(void)ctrl.schedule_reset("controller failed");
+		return block::TimeoutAction::ResetTimer;
+	}
+	if (!pdu.aborted) {
+		pdu.aborted = true;
+		ctrl.device().warn("command {:#x} on queue {} timed out: aborting it", pdu.command_id, pdu.qid);
+		if (ctrl.abort(pdu.qid, pdu.command_id).is_err())
+			(void)ctrl.schedule_reset("abort failed");
+		return block::TimeoutAction::ResetTimer;
+	}
+	(void)ctrl.schedule_reset("command still not completed after an abort");
+	return block::TimeoutAction::ResetTimer;
+}
+
+// Unmaps the data, then retries a command a reset cancelled (or that failed without
+// do-not-retry) up to MAX_RETRIES times, else ends the request with the mapped status.
+void NvmeOps::complete(block::Request rq)
+{
+	RequestData &pdu = rq.data<RequestData>();
+	Controller &ctrl = *static_cast<QueueData *>(rq.queuedata())->ctrl;
+	if (pdu.mapped) {
+		rq.unmap_dma(ctrl.device(), pdu.sg);
+		pdu.mapped = false;
+	}
+	const bool dead = ctrl.health() == Controller::Health::Dead;
+	if (nvme::disposition(pdu.status, pdu.retries, MAX_RETRIES, rq.is_failfast(), dead) ==
+	    nvme::Disposition::Retry) {
+		++pdu.retries;
+		pdu.requeued = true;
+		rq.requeue();
+		return;
+	}
+	rq.end(to_block_status(pdu.status));
+}
+
+} // namespace kcpp_nvme
