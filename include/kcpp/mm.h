@@ -86,6 +86,7 @@ public:
 	// Whether this VMA was created by the mmap operation of a kcpp misc device of this module
 	// for the open file whose per-file object is `file` (so a lookup by address found the
 	// driver's own mapping, not something user space mapped there after unmapping it).
+	// Needs area `misc` too (the vm_operations live there).
 	template <typename F> bool is_mapping_of(const F &file) const
 	{
 		return kcpp_vma_kcpp_file_data(raw()) == static_cast<const void *>(&file);
@@ -93,11 +94,13 @@ public:
 
 	// Maps `page` at user address addr (page aligned, inside the VMA) with vm_insert_page:
 	// the VMA takes its own reference on the page, so `page` may be dropped while mapped (the
-	// memory is freed once it is zapped too). EINVAL outside the VMA or unaligned, EBUSY if a
-	// page is already mapped there, ENOMEM. The VMA needs vm::MIXEDMAP (set it in mmap).
+	// memory is freed once it is zapped too). EINVAL outside the VMA, unaligned, or if the VMA
+	// lacks vm::MIXEDMAP (set it in mmap: without it vm_insert_page needs the mmap lock for
+	// writing, and would BUG under a read guard); EBUSY if a page is already mapped there;
+	// ENOMEM.
 	[[nodiscard]] Result<void> insert_page(uptr addr, const Page &page) const
 	{
-		if (addr % Page::SIZE != 0 || addr < start() || addr >= end())
+		if (addr % Page::SIZE != 0 || addr < start() || addr >= end() || !(flags() & vm::MIXEDMAP))
 			return code::EINVAL;
 		return to_result(kcpp_vma_insert_page(raw(), addr, page.page_));
 	}
