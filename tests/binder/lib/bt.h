@@ -115,6 +115,17 @@ uint64_t bt_recv(struct bt_chan *c);	/* fails after 20 s */
 /* Receives and checks the value. */
 void bt_recv_expect(struct bt_chan *c, uint64_t v);
 
+/* Threads. bt_thread_join polls a completion flag instead of pthread_join: 32-bit glibc 2.36
+ * waits on futexes through the time32 futex syscall, which kernels without
+ * CONFIG_COMPAT_32BIT_TIME (our debug kernel) do not have (ENOSYS, then a glibc abort). */
+struct bt_thread {
+	void *(*fn)(void *);
+	void *arg;
+	int done;
+};
+void bt_thread_start(struct bt_thread *t, void *(*fn)(void *), void *arg);
+void bt_thread_join(struct bt_thread *t);
+
 void bt_sleep_ms(int ms);
 uint64_t bt_now_ms(void);
 pid_t bt_gettid(void);

@@ -10,8 +10,10 @@
 #define _GNU_SOURCE
 #include "bt.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -163,6 +165,8 @@ pid_t bt_spawn(const char *name, void (*fn)(void *), void *arg)
 		fflush(stdout);
 		_exit(0);
 	}
+	if (getenv("BT_TRACE"))
+		printf("# spawned %s pid %d from %d (tid %d)\n", name, pid, getpid(), bt_gettid());
 	for (size_t i = 0; i < sizeof(actors) / sizeof(actors[0]); i++)
 		if (!actors[i].pid) {
 			actors[i].pid = pid;
@@ -194,6 +198,8 @@ void bt_join(pid_t pid)
 	const char *name = actor_name(pid);
 	int st = bt_wait_status(pid);
 
+	if (getenv("BT_TRACE"))
+		printf("# joined %s pid %d status 0x%x\n", name, pid, st);
 	forget(pid);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
@@ -212,6 +218,35 @@ void bt_kill9(pid_t pid)
 	forget(pid);
 	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
 		bt_fail("actor %s[%d] ended with status 0x%x before SIGKILL", name, (int)pid, st);
+}
+
+/* ---- threads ---------------------------------------------------------------------------------- */
+
+static void *thread_trampoline(void *p)
+{
+	struct bt_thread *t = p;
+
+	t->fn(t->arg);
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+void bt_thread_start(struct bt_thread *t, void *(*fn)(void *), void *arg)
+{
+	pthread_t th;
+
+	t->fn = fn;
+	t->arg = arg;
+	t->done = 0;
+	if (pthread_create(&th, NULL, thread_trampoline, t))
+		bt_fail("pthread_create failed");
+	pthread_detach(th);
+}
+
+void bt_thread_join(struct bt_thread *t)
+{
+	while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
+		bt_sleep_ms(1);
 }
 
 /* ---- channels --------------------------------------------------------------------------------- */
@@ -263,6 +298,50 @@ static void usage(const char *argv0)
 		"  -l  list the cases\n",
 		argv0);
 	exit(2);
+}
+
+#include <execinfo.h>
+static void on_abort(int sig)
+{
+	void *bt[64];
+	int n = backtrace(bt, 64);
+	fprintf(stderr, "# signal %d in %d, backtrace:\n", sig, getpid());
+	backtrace_symbols_fd(bt, n, 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Prints the processes of process group pgid (from /proc). */
+static void print_group(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[64], buf[512], comm[64] = "?", state = '?';
+		int pid = atoi(e->d_name), pgrp = 0, ppid = 0;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f)) {
+			char *c = strrchr(buf, ')');
+			char *o = strchr(buf, '(');
+			if (c && o && c - o - 1 < (long)sizeof(comm)) {
+				memcpy(comm, o + 1, c - o - 1);
+				comm[c - o - 1] = 0;
+				sscanf(c + 2, "%c %d %d", &state, &ppid, &pgrp);
+			}
+		}
+		fclose(f);
+		if (pgrp == pgid)
+			printf("# left behind: pid %d (%s) state %c parent %d\n", pid, comm, state, ppid);
+	}
+	if (d)
+		closedir(d);
 }
 
 int bt_main(int argc, char **argv, const struct bt_case *cases, size_t ncases)
@@ -340,6 +419,10 @@ int bt_main(int argc, char **argv, const struct bt_case *cases, size_t ncases)
 			return 2;
 		}
 		if (pid == 0) {
+			if (getenv("BT_TRACE")) {
+				signal(SIGABRT, on_abort);
+				signal(SIGSEGV, on_abort);
+			}
 			setpgid(0, 0);
 			prctl(PR_SET_CHILD_SUBREAPER, 1);
 			actor = c->name;
@@ -362,11 +445,18 @@ int bt_main(int argc, char **argv, const struct bt_case *cases, size_t ncases)
 		}
 		if (kill(-pid, 0) == 0) {
 			strays = !timed_out;
+			if (strays)
+				print_group(pid);
 			kill(-pid, SIGKILL);
 		}
 		/* Reap whatever the case left (its orphans are ours: we are a subreaper). */
-		while (waitpid(-1, NULL, 0) > 0)
-			;
+		{
+			pid_t z;
+			int zs;
+			while ((z = waitpid(-1, &zs, 0)) > 0)
+				if (getenv("BT_TRACE"))
+					printf("# reaped %d status 0x%x\n", z, zs);
+		}
 
 		unsigned ms = (unsigned)(bt_now_ms() - t0);
 		if (timed_out) {
@@ -384,13 +474,13 @@ int bt_main(int argc, char **argv, const struct bt_case *cases, size_t ncases)
 			failed++;
 			if (shared->failed)
 				printf("not ok %d %s: %s\n", n, c->name, shared->reason);
-			else if (strays)
-				printf("not ok %d %s: left processes running\n", n, c->name);
 			else if (WIFSIGNALED(st))
-				printf("not ok %d %s: died of signal %d (%s)\n", n, c->name, WTERMSIG(st),
-				       strsignal(WTERMSIG(st)));
-			else
+				printf("not ok %d %s: died of signal %d (%s) (last step: %s)\n", n, c->name,
+				       WTERMSIG(st), strsignal(WTERMSIG(st)), shared->step[0] ? shared->step : "none");
+			else if (WEXITSTATUS(st))
 				printf("not ok %d %s: exit status %d\n", n, c->name, WEXITSTATUS(st));
+			else
+				printf("not ok %d %s: left processes running\n", n, c->name);
 		}
 	}
 	printf("# %d passed, %d failed, %d skipped (%u s)\n", n - failed - skipped, failed, skipped,

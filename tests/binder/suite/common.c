@@ -52,12 +52,33 @@ struct echo_start_args {
 	struct bt_chan ready;
 };
 
+static struct echo_who who_of(const struct bt_txn *t)
+{
+	return (struct echo_who){
+		.sender_pid = t->tr.sender_pid,
+		.sender_euid = t->tr.sender_euid,
+		.flags = t->tr.flags,
+		.code = t->tr.code,
+		.target_ptr = t->tr.target.ptr,
+		.cookie = t->tr.cookie,
+		.nice = get_nice(),
+		.tid = bt_gettid(),
+		.data = t->tr.data.ptr.buffer,
+		.offsets = t->tr.data.ptr.offsets,
+		.data_size = t->tr.data_size,
+		.offsets_size = t->tr.offsets_size,
+	};
+}
+
+static struct echo_who last_oneway;
+
 static int echo_handle(struct bt *b, struct bt_txn *t, void *ctx)
 {
 	const struct echo_opts *o = ctx;
 	struct bt_parcel r;
 
 	if (t->tr.flags & TF_ONE_WAY) {
+		last_oneway = who_of(t);
 		bt_free(b, t);
 		return t->tr.code == ECHO_QUIT;
 	}
@@ -79,24 +100,16 @@ static int echo_handle(struct bt *b, struct bt_txn *t, void *ctx)
 		bt_reply_free(b, t, &r);
 		return 1;
 	case ECHO_WHO: {
-		struct echo_who w = {
-			.sender_pid = t->tr.sender_pid,
-			.sender_euid = t->tr.sender_euid,
-			.flags = t->tr.flags,
-			.code = t->tr.code,
-			.target_ptr = t->tr.target.ptr,
-			.cookie = t->tr.cookie,
-			.nice = get_nice(),
-			.tid = bt_gettid(),
-			.data = t->tr.data.ptr.buffer,
-			.offsets = t->tr.data.ptr.offsets,
-			.data_size = t->tr.data_size,
-			.offsets_size = t->tr.offsets_size,
-		};
+		struct echo_who w = who_of(t);
+
 		bt_parcel_put(&r, &w, sizeof(w));
 		bt_reply_free(b, t, &r);
 		return 0;
 	}
+	case ECHO_LAST_ONEWAY:
+		bt_parcel_put(&r, &last_oneway, sizeof(last_oneway));
+		bt_reply_free(b, t, &r);
+		return 0;
 	case ECHO_HOLD:
 		if (!o->hold || !o->held)
 			bt_fail("ECHO_HOLD without channels");
@@ -149,14 +162,24 @@ void echo_quit(struct bt *b, uint32_t handle, pid_t pid)
 	bt_join(pid);
 }
 
-struct echo_who echo_who(struct bt *b, uint32_t handle, uint32_t flags)
+static struct echo_who who_call(struct bt *b, uint32_t handle, uint32_t code, uint32_t flags)
 {
 	struct echo_who w;
 	struct bt_txn r;
 
-	BT_EQ_BR(bt_call(b, handle, ECHO_WHO, flags, NULL, &r), BR_REPLY);
+	BT_EQ_BR(bt_call(b, handle, code, flags, NULL, &r), BR_REPLY);
 	BT_EQ(r.tr.data_size, sizeof(w));
 	memcpy(&w, bt_txn_data(&r), sizeof(w));
 	bt_free(b, &r);
 	return w;
+}
+
+struct echo_who echo_who(struct bt *b, uint32_t handle, uint32_t flags)
+{
+	return who_call(b, handle, ECHO_WHO, flags);
+}
+
+struct echo_who echo_last_oneway(struct bt *b, uint32_t handle)
+{
+	return who_call(b, handle, ECHO_LAST_ONEWAY, 0);
 }

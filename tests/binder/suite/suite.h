@@ -26,6 +26,7 @@ enum {
 	ECHO_QUIT,	/* reply u32 0, then the server exits */
 	ECHO_WHO,	/* reply: struct echo_who */
 	ECHO_HOLD,	/* do not reply: the server waits on its channel, then replies u32 0 */
+	ECHO_LAST_ONEWAY,	/* reply: struct echo_who of the last one-way transaction */
 };
 
 /* What the echo server saw of an ECHO_WHO transaction. */
@@ -53,6 +54,8 @@ pid_t echo_start(const struct echo_opts *o);
 void echo_quit(struct bt *b, uint32_t handle, pid_t pid);
 /* ECHO_WHO through handle. */
 struct echo_who echo_who(struct bt *b, uint32_t handle, uint32_t flags);
+/* ECHO_LAST_ONEWAY through handle. */
+struct echo_who echo_last_oneway(struct bt *b, uint32_t handle);
 
 /* The calling process's nice value (per thread). */
 int get_nice(void);
@@ -68,7 +71,9 @@ void expect_ext_error_at(const char *file, int line, struct bt *b, uint32_t cmd,
 #define CASES_BASIC(X)                                                                        \
 	X(version) X(ioctl_errors) X(mmap_rules) X(no_mmap_target) X(context_manager)          \
 	X(context_manager_ext) X(node_info_for_ref)
-#define CASES_TXN(X)
+#define CASES_TXN(X)                                                                          \
+	X(sync_transaction) X(transaction_data_sizes) X(oneway) X(oneway_queue) X(nested_transaction) \
+	X(sender_identity) X(priority) X(security_context) X(clear_buf) X(update_txn)
 #define CASES_OBJ(X)
 #define CASES_DEATH(X)
 #define CASES_FD(X)
