@@ -48,6 +48,7 @@ if ldd "$busybox" >/dev/null 2>&1; then die "$busybox is dynamically linked (ins
 kcpp_kernel_resolve "$kind"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/kcpp-initramfs.XXXXXX")
+chmod 0755 "$stage" # mktemp makes it 0700: the guest's root must be traversable by other users
 trap 'rm -rf "$stage"' EXIT
 
 # --- busybox. Applet links are relative: `busybox --install -s DIR` would point them at the

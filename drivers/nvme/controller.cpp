@@ -181,10 +181,10 @@ Result<void> Controller::setup_io()
 		tagset_ = TRY(block::TagSet<NvmeOps>::create(
 			gfp::KERNEL, {.nr_hw_queues = nq, .queue_depth = depth - 1, .timeout_ms = config_.io_timeout_ms}));
 	}
+	link_ = TRY(Arc<Revocable<Controller>>::make(gfp::KERNEL, KCPP_LOCK_CLASS("kcpp_nvme_link"), *this));
 	for (const NamespaceInfo &ns : namespaces_)
 		TRY(add_disk(ns));
 
-	link_ = TRY(Arc<Revocable<Controller>>::make(gfp::KERNEL, KCPP_LOCK_CLASS("kcpp_nvme_link"), *this));
 	FormatBuffer name(chardev_name_, sizeof(chardev_name_));
 	format_to(name, "kcppnvme{}", instance_);
 	TRY(chardev_.register_device(chardev_name_, *link_, 0600));
@@ -229,10 +229,11 @@ Result<void> Controller::add_disk(const NamespaceInfo &ns)
 		.max_write_zeroes_sectors = oncs_ & nvme::oncs::WRITE_ZEROES ? u32(0x10000) << (ns.lba_shift - 9) : 0u,
 		.max_segments = MAX_SEGMENTS,
 		.virt_boundary_mask = PAGE - 1,
+		.dma_alignment = 3, // NVMe needs dword-aligned data, as the C driver says
 		.write_cache = volatile_write_cache_,
 		.fua = volatile_write_cache_,
 	};
-	auto qd = TRY(Box<NvmeOps::QueueData>::make(gfp::KERNEL, NvmeOps::QueueData{this, ns.nsid, ns.lba_shift}));
+	auto qd = TRY(Box<NvmeOps::QueueData>::make(gfp::KERNEL, NvmeOps::QueueData{this, *link_, ns.nsid, ns.lba_shift}));
 	auto disk = TRY(block::GenDisk<NvmeOps>::create(KCPP_LOCK_CLASS("kcpp_nvme_disk"), *tagset_, disk_config, move(qd)));
 	dev_.info("{}: {} MiB", name, (ns.blocks << ns.lba_shift) >> 20);
 	return disks_.push(move(disk), gfp::KERNEL);

@@ -42,8 +42,11 @@ class Controller;
 
 // blk-mq operations: one disk per namespace.
 struct NvmeOps {
+	// Owned by the disk, which may outlive the controller while its block device is open:
+	// the I/O path uses ctrl (no I/O reaches a removed disk), ioctls go through link.
 	struct QueueData {
 		Controller *ctrl;
+		Arc<Revocable<Controller>> link;
 		u32 nsid;
 		u32 lba_shift;
 	};
@@ -57,12 +60,15 @@ struct NvmeOps {
 		bool requeued;   // set when a reset gave the request back to blk-mq
 		bool mapped;
 		bool aborted;    // the timeout handler sent an Abort for it
+		nvme::Command passthru; // Op::DrvIn/DrvOut: the command from user space
+		u32 result;             // the completion's result dword (for passthrough)
 		Atomic<bool> device_done; // the controller posted its completion (IRQ vs timeout)
 	};
 	static block::Status queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last);
 	static void commit_rqs(QueueData &ns, block::HwQueue hctx);
 	static void complete(block::Request rq);
 	static block::TimeoutAction timeout(block::Request rq);
+	static Result<long> ioctl(QueueData &ns, block::Queue q, const block::IoctlContext &ctx, u32 cmd, uptr arg);
 };
 
 // One I/O submission/completion queue pair, with its interrupt and a PRP list page per tag.

@@ -108,10 +108,31 @@ void IoQueue::complete_one(const nvme::Completion &cqe)
 		return;
 	}
 	pdu.status = cqe.status >> 1;
+	pdu.result = cqe.result;
 	pdu.device_done.store_release(true);
 	if (rq->should_fake_timeout())
 		return; // fault injection: this interrupt is "lost"; the timeout recovers it
 	rq->complete();
+}
+
+// Maps the request's data for DMA and describes it in cmd with PRPs (a PRP list in the tag's
+// page when it spans more than two pages).
+static block::Status map_data(Controller &ctrl, IoQueue &q, block::Request rq, nvme::Command &cmd)
+{
+	NvmeOps::RequestData &pdu = rq.data<NvmeOps::RequestData>();
+	const u16 tag = static_cast<u16>(rq.tag());
+	Result<usize> mapped = rq.map_dma(ctrl.device(), pdu.sg);
+	if (mapped.is_err())
+		return mapped.error() == code::ENOMEM ? block::Status::Resource : block::Status::IoErr;
+	pdu.mapped = true;
+	if (nvme::build_prps(cmd, pdu.sg, mapped.value(), rq.bytes(), q.prp_list(tag), PRP_ENTRIES, q.prp_list_dma(tag))
+		    .is_err()) {
+		ctrl.device().err("request {}: data not describable by PRPs", tag);
+		rq.unmap_dma(ctrl.device(), pdu.sg);
+		pdu.mapped = false;
+		return block::Status::IoErr;
+	}
+	return block::Status::Ok;
 }
 
 block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last)
@@ -138,18 +159,8 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 	case block::Op::Write: {
 		const u64 slba = rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT);
 		cmd = nvme::read_write(rq.op() == block::Op::Write, ns.nsid, slba, rq.bytes() >> ns.lba_shift, rq.is_fua());
-		Result<usize> mapped = rq.map_dma(ctrl.device(), pdu.sg);
-		if (mapped.is_err())
-			return mapped.error() == code::ENOMEM ? block::Status::Resource : block::Status::IoErr;
-		pdu.mapped = true;
-		if (nvme::build_prps(cmd, pdu.sg, mapped.value(), rq.bytes(), q.prp_list(tag), PRP_ENTRIES,
-				     q.prp_list_dma(tag))
-			    .is_err()) {
-			ctrl.device().err("request {}: data not describable by PRPs", tag);
-			rq.unmap_dma(ctrl.device(), pdu.sg);
-			pdu.mapped = false;
-			return block::Status::IoErr;
-		}
+		if (const block::Status st = map_data(ctrl, q, rq, cmd); st != block::Status::Ok)
+			return st;
 		break;
 	}
 	case block::Op::Flush:
@@ -164,6 +175,13 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 		cmd = nvme::deallocate(ns.nsid, q.prp_list_dma(tag), 1);
 		break;
 	}
+	case block::Op::DrvIn:
+	case block::Op::DrvOut:
+		cmd = pdu.passthru; // validated by the ioctl (ioctl.cpp)
+		if (rq.bytes() > 0)
+			if (const block::Status st = map_data(ctrl, q, rq, cmd); st != block::Status::Ok)
+				return st;
+		break;
 	case block::Op::WriteZeroes:
 		cmd = nvme::write_zeroes(ns.nsid, rq.sector() >> (ns.lba_shift - block::SECTOR_SHIFT),
 					 rq.bytes() >> ns.lba_shift);
@@ -235,7 +253,8 @@ void NvmeOps::complete(block::Request rq)
 		pdu.mapped = false;
 	}
 	const bool dead = ctrl.health() == Controller::Health::Dead;
-	if (nvme::disposition(pdu.status, pdu.retries, MAX_RETRIES, rq.is_failfast(), dead) ==
+	const bool passthru = rq.op() == block::Op::DrvIn || rq.op() == block::Op::DrvOut; // never retried
+	if (nvme::disposition(pdu.status, pdu.retries, MAX_RETRIES, rq.is_failfast() || passthru, dead) ==
 	    nvme::Disposition::Retry) {
 		++pdu.retries;
 		pdu.requeued = true;

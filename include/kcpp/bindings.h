@@ -49,6 +49,8 @@ struct kcpp_phy_drivers;	/* a registered struct phy_driver array (src/net/phy.c)
 struct kcpp_tag_set;		/* struct kcpp_tag_set (src/block/mq_types.h): tag set + ops */
 struct kcpp_gendisk;		/* struct gendisk, owned by the block layer */
 struct kcpp_request;		/* struct request */
+struct kcpp_request_queue;	/* struct request_queue */
+struct kcpp_bio;		/* struct bio */
 struct kcpp_blk_mq_hw_ctx;	/* struct blk_mq_hw_ctx */
 struct kcpp_pci_dev;		/* struct pci_dev, owned by the PCI core */
 struct kcpp_device;		/* struct device, owned by the driver core */
@@ -295,15 +297,24 @@ struct kcpp_disk_config {
 	unsigned int max_write_zeroes_sectors;	/* 0: no write zeroes */
 	unsigned int max_segments;		/* 0: the block layer's default */
 	unsigned long virt_boundary_mask;	/* 0: none */
+	unsigned int dma_alignment;		/* 0: the block layer's default (511) */
 	int rotational;
 	int write_cache;
 	int fua;
+	/* The disk's ioctl handler (NULL: ENOTTY), with the disk's queue, whether the block
+	 * device is open for writing and whether it is a partition. */
+	long (*ioctl)(void *queuedata, struct kcpp_request_queue *q, int open_for_write, int partition,
+		      unsigned int cmd, unsigned long arg);
+	/* Frees queuedata when the disk's last reference goes (->free_disk), which may be
+	 * after kcpp_gendisk_destroy if the block device is still open. */
+	void (*release_queuedata)(void *queuedata);
 };
 int kcpp_tag_set_init(struct kcpp_tag_set *ts, const struct kcpp_blk_mq_ops_desc *ops,
 		      unsigned int nr_hw_queues, unsigned int queue_depth, unsigned int cmd_size,
 		      unsigned int flags, unsigned int timeout_ms) KCPP_NOEXCEPT;
 void kcpp_tag_set_free(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
-/* Allocates the disk with the given limits and queuedata, sets its capacity and adds it. */
+/* Allocates the disk with the given limits and queuedata, sets its capacity and adds it.
+ * Takes ownership of queuedata in every case (released through cfg->release_queuedata). */
 int kcpp_gendisk_create(struct kcpp_tag_set *ts, const struct kcpp_disk_config *cfg,
 			void *queuedata, struct kcpp_lock_class_key *key,
 			struct kcpp_gendisk **out) KCPP_NOEXCEPT;
@@ -336,6 +347,18 @@ void kcpp_tag_set_wait_completed(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
 /* blk_mq_request_completed(rq); blk_mq_requeue_request(rq, true). */
 int kcpp_blk_mq_request_completed(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_requeue_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
+/* Passthrough requests (driver-private commands from an ioctl): blk_mq_alloc_request with
+ * REQ_OP_DRV_OUT or REQ_OP_DRV_IN (-errno as an error pointer is returned as NULL with *err);
+ * blk_rq_map_user of len bytes at user address addr (*bio for the unmap); blk_execute_rq
+ * (waits; returns the blk_status_t); blk_rq_unmap_user; blk_mq_free_request. */
+struct kcpp_request *kcpp_blk_alloc_passthrough(struct kcpp_request_queue *q, int to_device,
+						int *err) KCPP_NOEXCEPT;
+int kcpp_blk_rq_map_user(struct kcpp_request *rq, unsigned long addr, unsigned int len,
+			 struct kcpp_bio **bio) KCPP_NOEXCEPT;
+void kcpp_blk_rq_set_timeout(struct kcpp_request *rq, unsigned int ms) KCPP_NOEXCEPT;
+unsigned char kcpp_blk_execute_rq(struct kcpp_request *rq) KCPP_NOEXCEPT;
+int kcpp_blk_rq_unmap_user(struct kcpp_bio *bio) KCPP_NOEXCEPT;
+void kcpp_blk_mq_free_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 
 /* ---- devices (src/device/device.c, area device) ------------------------------------ */
 /* dev_printk at a loglevel digit 0..7; msg need not be NUL-terminated. */

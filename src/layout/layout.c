@@ -126,6 +126,8 @@ int main(void)
 	DEFINE(KCPP_REQ_OP_FLUSH, (__force unsigned int)REQ_OP_FLUSH);
 	DEFINE(KCPP_REQ_OP_DISCARD, (__force unsigned int)REQ_OP_DISCARD);
 	DEFINE(KCPP_REQ_OP_WRITE_ZEROES, (__force unsigned int)REQ_OP_WRITE_ZEROES);
+	DEFINE(KCPP_REQ_OP_DRV_IN, (__force unsigned int)REQ_OP_DRV_IN);
+	DEFINE(KCPP_REQ_OP_DRV_OUT, (__force unsigned int)REQ_OP_DRV_OUT);
 	DEFINE(KCPP_REQ_FUA, (__force unsigned int)REQ_FUA);
 	DEFINE(KCPP_REQ_PREFLUSH, (__force unsigned int)REQ_PREFLUSH);
 	DEFINE(KCPP_REQ_FAILFAST_MASK, (__force unsigned int)REQ_FAILFAST_MASK);

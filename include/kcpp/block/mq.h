@@ -11,6 +11,8 @@
 //         static void commit_rqs(QueueData &, HwQueue);          // optional
 //         static void complete(Request rq);                      // optional
 //         static TimeoutAction timeout(Request rq);              // optional
+//         static Result<long> ioctl(QueueData &, Queue, const IoctlContext &,
+//                                   u32 cmd, uptr arg);                  // optional: the disk's
 //     };
 //     auto set = TRY(TagSet<MyOps>::create(gfp::KERNEL, {.nr_hw_queues = 2, .queue_depth = 64}));
 //     auto disk = TRY(GenDisk<MyOps>::create(KCPP_LOCK_CLASS("mydisk"), move(set), config,
@@ -72,6 +74,8 @@ enum class Op : u32 {
 	Flush = KCPP_REQ_OP_FLUSH,
 	Discard = KCPP_REQ_OP_DISCARD,
 	WriteZeroes = KCPP_REQ_OP_WRITE_ZEROES,
+	DrvIn = KCPP_REQ_OP_DRV_IN,   // driver-private command, data from the device (passthrough)
+	DrvOut = KCPP_REQ_OP_DRV_OUT, // driver-private command, data to the device
 };
 
 enum class TimeoutAction : int { Done = KCPP_BLK_EH_DONE, ResetTimer = KCPP_BLK_EH_RESET_TIMER };
@@ -336,13 +340,107 @@ struct DiskConfig {
 	u32 max_write_zeroes_sectors = 0;
 	u32 max_segments = 0;
 	unsigned long virt_boundary_mask = 0;
+	u32 dma_alignment = 0; // mask a user buffer must meet to be mapped without bouncing (0: 511)
 	bool rotational = false;
 	bool write_cache = false;
 	bool fua = false;
 };
 
-// A disk on a tag set. Owns its QueueData and keeps the tag set alive; destroying it
-// removes the disk (del_gendisk waits for outstanding I/O) before either goes away.
+// Who called a disk's ioctl: whether the block device is open for writing, and whether it is
+// a partition rather than the whole disk (drivers restrict passthrough on partitions).
+struct IoctlContext {
+	bool open_for_write;
+	bool partition;
+};
+
+class PassthroughRequest;
+
+// A disk's request queue, for driver-private (passthrough) requests from an ioctl.
+class Queue {
+public:
+	explicit Queue(kcpp_request_queue *raw) : raw_(raw) {}
+	// A request for a driver-private command (REQ_OP_DRV_OUT if data goes to the device, else
+	// REQ_OP_DRV_IN); waits for a tag. ENODEV once the disk is going away.
+	[[nodiscard]] Result<PassthroughRequest> alloc_passthrough(bool to_device) const;
+
+private:
+	kcpp_request_queue *raw_;
+};
+
+// An owned passthrough request: map user data, fill the driver's per-request data, execute
+// and wait, read the result; freed (and its user mapping undone) on destruction.
+class PassthroughRequest {
+public:
+	PassthroughRequest(PassthroughRequest &&o) : rq_(exchange(o.rq_, nullptr)), bio_(exchange(o.bio_, nullptr)) {}
+	PassthroughRequest(const PassthroughRequest &) = delete;
+	PassthroughRequest &operator=(const PassthroughRequest &) = delete;
+	~PassthroughRequest()
+	{
+		(void)unmap_user();
+		if (rq_ != nullptr)
+			kcpp_blk_mq_free_request(rq_);
+	}
+
+	// Maps `len` bytes of user memory at `addr` as the request's data (blk_rq_map_user:
+	// EFAULT for a bad address, EINVAL beyond the queue's limits).
+	[[nodiscard]] Result<void> map_user(uptr addr, u32 len)
+	{
+		if (bio_ != nullptr)
+			return code::EBUSY;
+		return to_result(kcpp_blk_rq_map_user(rq_, addr, len, &bio_));
+	}
+	// Undoes map_user after execute(). A buffer the block layer bounced is copied to user
+	// memory only here: EFAULT then means the data did not reach the caller.
+	[[nodiscard]] Result<void> unmap_user()
+	{
+		if (bio_ == nullptr)
+			return {};
+		return to_result(kcpp_blk_rq_unmap_user(exchange(bio_, nullptr)));
+	}
+	void set_timeout_ms(u32 ms) { kcpp_blk_rq_set_timeout(rq_, ms); }
+	// The driver's per-request data: fill it before execute(), read it after.
+	template <typename T> T &data() { return Request(rq_).data<T>(); }
+	// Issues the request and waits for it to end.
+	Status execute() { return static_cast<Status>(kcpp_blk_execute_rq(rq_)); }
+
+private:
+	friend class Queue;
+	explicit PassthroughRequest(kcpp_request *rq) : rq_(rq) {}
+	kcpp_request *rq_;
+	kcpp_bio *bio_ = nullptr;
+};
+
+inline Result<PassthroughRequest> Queue::alloc_passthrough(bool to_device) const
+{
+	int err = 0;
+	kcpp_request *rq = kcpp_blk_alloc_passthrough(raw_, to_device, &err);
+	if (rq == nullptr)
+		return Error::from_errno(err);
+	return PassthroughRequest(rq);
+}
+
+namespace detail {
+template <typename Ops>
+long disk_ioctl(void *queuedata, kcpp_request_queue *q, int open_for_write, int partition, unsigned int cmd,
+		unsigned long arg)
+{
+	// SAFETY: queuedata is the disk's Ops::QueueData, alive until the disk's last reference
+	// goes (free_disk), so at least for this call on an open block device.
+	const IoctlContext ctx{open_for_write != 0, partition != 0};
+	Result<long> r = Ops::ioctl(*static_cast<typename Ops::QueueData *>(queuedata), Queue(q), ctx, cmd, arg);
+	return r.is_ok() ? r.value() : r.error().to_errno();
+}
+template <typename Ops> void release_queuedata(void *queuedata)
+{
+	// SAFETY: queuedata came from Box::into_raw in GenDisk::create; free_disk runs once.
+	Box<typename Ops::QueueData>::from_raw(static_cast<typename Ops::QueueData *>(queuedata));
+}
+} // namespace detail
+
+// A disk on a tag set. Keeps the tag set alive; destroying it removes the disk (del_gendisk
+// waits for outstanding I/O). Its QueueData belongs to the disk and is freed when the disk's
+// last reference goes: an ioctl on a block device still open after removal still finds it
+// (so it must not reach anything that removal frees without a Revocable or an Arc).
 template <typename Ops> class GenDisk {
 public:
 	using QueueData = typename Ops::QueueData;
@@ -350,19 +448,21 @@ public:
 	[[nodiscard]] static Result<GenDisk> create(LockClass cls, Arc<TagSet<Ops>> set, const DiskConfig &cfg,
 						    Box<QueueData> queuedata)
 	{
+		long (*ioctl)(void *, kcpp_request_queue *, int, int, unsigned int, unsigned long) = nullptr;
+		if constexpr (requires { &Ops::ioctl; })
+			ioctl = &detail::disk_ioctl<Ops>;
 		const kcpp_disk_config c = {cfg.name, cfg.capacity_sectors, cfg.logical_block_size,
 					    cfg.physical_block_size, cfg.max_hw_sectors, cfg.max_discard_sectors,
 					    cfg.max_write_zeroes_sectors, cfg.max_segments, cfg.virt_boundary_mask,
-					    cfg.rotational, cfg.write_cache, cfg.fua};
+					    cfg.dma_alignment, cfg.rotational, cfg.write_cache, cfg.fua, ioctl,
+					    &detail::release_queuedata<Ops>};
+		QueueData *qd = move(queuedata).into_raw(); // the disk owns it from here, even on failure
 		kcpp_gendisk *disk = nullptr;
-		TRY(to_result(kcpp_gendisk_create(set->raw(), &c, queuedata.get(), cls.key->raw(), &disk)));
-		return GenDisk(disk, move(set), move(queuedata));
+		TRY(to_result(kcpp_gendisk_create(set->raw(), &c, qd, cls.key->raw(), &disk)));
+		return GenDisk(disk, move(set), qd);
 	}
 
-	GenDisk(GenDisk &&o)
-		: disk_(exchange(o.disk_, nullptr)), set_(move(o.set_)), queuedata_(move(o.queuedata_))
-	{
-	}
+	GenDisk(GenDisk &&o) : disk_(exchange(o.disk_, nullptr)), set_(move(o.set_)), queuedata_(o.queuedata_) {}
 	GenDisk(const GenDisk &) = delete;
 	GenDisk &operator=(const GenDisk &) = delete;
 	~GenDisk()
@@ -374,13 +474,10 @@ public:
 	QueueData &queuedata() const { return *queuedata_; }
 
 private:
-	GenDisk(kcpp_gendisk *disk, Arc<TagSet<Ops>> set, Box<QueueData> qd)
-		: disk_(disk), set_(move(set)), queuedata_(move(qd))
-	{
-	}
+	GenDisk(kcpp_gendisk *disk, Arc<TagSet<Ops>> set, QueueData *qd) : disk_(disk), set_(move(set)), queuedata_(qd) {}
 	kcpp_gendisk *disk_;
 	Arc<TagSet<Ops>> set_;
-	Box<QueueData> queuedata_;
+	QueueData *queuedata_; // owned by the disk (see above)
 };
 
 } // namespace kcpp::block
