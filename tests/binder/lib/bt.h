@@ -134,7 +134,7 @@ pid_t bt_gettid(void);
 
 #define BT_RBUF_SIZE 2048
 #define BT_LOG_MAX 256
-#define BT_NODES_MAX 64
+#define BT_NODES_MAX 512
 #define BT_DEFAULT_MAP (128 * 1024)
 
 /* One BR return. For BR_TRANSACTION_SEC_CTX, tr is the transaction and secctx its pointer. */

@@ -71,6 +71,8 @@ static struct echo_who who_of(const struct bt_txn *t)
 }
 
 static struct echo_who last_oneway;
+static binder_uintptr_t kept[16];
+static size_t nkept;
 
 static int echo_handle(struct bt *b, struct bt_txn *t, void *ctx)
 {
@@ -106,6 +108,74 @@ static int echo_handle(struct bt *b, struct bt_txn *t, void *ctx)
 		bt_reply_free(b, t, &r);
 		return 0;
 	}
+	case ECHO_REGISTER: {
+		char name[64];
+		bt_txn_str(t, name, sizeof(name));
+		uint64_t ptr = bt_txn_u64(t), cookie = bt_txn_u64(t);
+		uint32_t flags = bt_txn_u32(t);
+		bt_parcel_put_u32(&r, bt_sm_add(b, name, ptr, cookie, flags));
+		bt_reply_free(b, t, &r);
+		return 0;
+	}
+	case ECHO_GIVE: {
+		uint32_t n = bt_txn_u32(t);
+		uint64_t base = bt_txn_u64(t);
+		for (uint32_t i = 0; i < n; i++)
+			bt_parcel_put_binder(&r, base + 16 * i, i, 0);
+		bt_reply_free(b, t, &r);
+		return 0;
+	}
+	case ECHO_OBJS:
+		for (size_t i = 0; i < bt_txn_nobj(t); i++)
+			bt_parcel_put(&r, bt_txn_fbo(t, i), sizeof(struct flat_binder_object));
+		if (nkept == sizeof(kept) / sizeof(kept[0]))
+			bt_fail("echo server: too many kept buffers");
+		kept[nkept++] = t->tr.data.ptr.buffer;
+		BT_EQ_BR(bt_reply(b, &r, 0), BR_TRANSACTION_COMPLETE);
+		return 0;
+	case ECHO_FREE_KEPT: {
+		struct bt_cmds c;
+
+		bt_cmds_init(&c);
+		for (size_t i = 0; i < nkept; i++)
+			bt_put_free(&c, kept[i]);
+		if (nkept)
+			bt_write(b, &c);
+		bt_parcel_put_u32(&r, nkept);
+		nkept = 0;
+		bt_reply_free(b, t, &r);
+		return 0;
+	}
+	case ECHO_CALLBACK: {
+		uint32_t code = bt_txn_u32(t);
+		const struct flat_binder_object *o = bt_txn_fbo(t, 0);
+		struct bt_txn cr;
+		BT_EQ(o->hdr.type, BINDER_TYPE_HANDLE);
+		BT_EQ_BR(bt_call(b, o->handle, code, 0, NULL, &cr), BR_REPLY);
+		size_t n = cr.tr.data_size;
+		void *copy = malloc(n ? n : 1);
+		memcpy(copy, bt_txn_data(&cr), n);
+		bt_free(b, &cr);
+		bt_parcel_init_ext(&r, copy, n);
+		bt_reply_free(b, t, &r);
+		free(copy);
+		return 0;
+	}
+	case ECHO_PUBLISH: {
+		char name[64];
+		bt_txn_str(t, name, sizeof(name));
+		const struct flat_binder_object *o = bt_txn_fbo(t, 0);
+		BT_EQ(o->hdr.type, BINDER_TYPE_HANDLE);
+		bt_parcel_put_u32(&r, bt_sm_add_handle(b, name, o->handle));
+		bt_reply_free(b, t, &r);
+		return 0;
+	}
+	case ECHO_GIVE_MGR:
+		/* A strong reference to the context manager's node is our handle 0. */
+		bt_write_ref(b, BC_ACQUIRE, 0);
+		bt_parcel_put_handle(&r, 0);
+		bt_reply_free(b, t, &r);
+		return 0;
 	case ECHO_LAST_ONEWAY:
 		bt_parcel_put(&r, &last_oneway, sizeof(last_oneway));
 		bt_reply_free(b, t, &r);

@@ -27,6 +27,14 @@ enum {
 	ECHO_WHO,	/* reply: struct echo_who */
 	ECHO_HOLD,	/* do not reply: the server waits on its channel, then replies u32 0 */
 	ECHO_LAST_ONEWAY,	/* reply: struct echo_who of the last one-way transaction */
+	ECHO_REGISTER,	/* str name, u64 ptr, u64 cookie, u32 flags: bt_sm_add; reply u32 status */
+	ECHO_GIVE,	/* u32 n, u64 base: reply with n binder objects (ptr base + 16 i, cookie i) */
+	ECHO_OBJS,	/* reply: the received objects as they arrived (struct flat_binder_object each);
+			 * the buffer (and the references in it) is kept until ECHO_FREE_KEPT */
+	ECHO_FREE_KEPT,	/* frees the kept buffers, then replies u32 how many */
+	ECHO_CALLBACK,	/* u32 code, object 0: call object 0's handle with code; reply its data */
+	ECHO_PUBLISH,	/* str name, object 0 (a handle): registers it with the service manager */
+	ECHO_GIVE_MGR,	/* reply with a handle to the context manager (handle 0) */
 };
 
 /* What the echo server saw of an ECHO_WHO transaction. */
@@ -74,7 +82,9 @@ void expect_ext_error_at(const char *file, int line, struct bt *b, uint32_t cmd,
 #define CASES_TXN(X)                                                                          \
 	X(sync_transaction) X(transaction_data_sizes) X(oneway) X(oneway_queue) X(nested_transaction) \
 	X(sender_identity) X(priority) X(security_context) X(clear_buf) X(update_txn)
-#define CASES_OBJ(X)
+#define CASES_OBJ(X)                                                                          \
+	X(service_lookup) X(three_process_objects) X(refcounts) X(node_debug_info)            \
+	X(handle_allocation) X(failed_txn_undoes_refs)
 #define CASES_DEATH(X)
 #define CASES_FD(X)
 #define CASES_SG(X)
