@@ -83,7 +83,9 @@ Result<void> Controller::bring_up()
 	// vector only if MSI-X is on when it is enabled (QEMU's does: the completions of a
 	// rebind were otherwise never signalled). One vector for admin, one per I/O queue.
 	const u32 want = 1 + min(config_.max_io_queues, task::online_cpus());
-	vectors_ = TRY(pdev_.alloc_irq_vectors(1, want, pci::irq_types::ALL));
+	// The I/O queues' vectors are spread over the CPUs, and the tag set maps each CPU to the
+	// queue whose interrupt it takes, so completions arrive where I/O was submitted.
+	vectors_ = TRY(pdev_.alloc_irq_vectors_spread(1, want, pci::irq_types::ALL, /*pre_vectors=*/1));
 	TRY(irq_.request(TRY(vectors_->irq(0)), *this, "kcpp_nvme", /*shared=*/true));
 	return enable();
 }
@@ -178,8 +180,13 @@ Result<void> Controller::setup_io()
 			  vectors > 1 ? "one vector each" : "sharing the admin vector");
 
 		// A queue of N entries holds N - 1 commands (full when the tail would meet the head).
-		tagset_ = TRY(block::TagSet<NvmeOps>::create(
-			gfp::KERNEL, {.nr_hw_queues = nq, .queue_depth = depth - 1, .timeout_ms = config_.io_timeout_ms}));
+		block::TagSet<NvmeOps>::Config set_config = {
+			.nr_hw_queues = nq, .queue_depth = depth - 1, .timeout_ms = config_.io_timeout_ms};
+		if (vectors > 1) {
+			set_config.pci_map = pci::Device(pdev_);
+			set_config.pci_map_first_vector = 1;
+		}
+		tagset_ = TRY(block::TagSet<NvmeOps>::create(gfp::KERNEL, set_config));
 	}
 	link_ = TRY(Arc<Revocable<Controller>>::make(gfp::KERNEL, KCPP_LOCK_CLASS("kcpp_nvme_link"), *this));
 	for (const NamespaceInfo &ns : namespaces_)

@@ -309,9 +309,12 @@ struct kcpp_disk_config {
 	 * after kcpp_gendisk_destroy if the block device is still open. */
 	void (*release_queuedata)(void *queuedata);
 };
+/* map_pdev (or NULL): map CPUs to hardware queues by the affinity of map_pdev's interrupt
+ * vectors, queue i served by vector map_offset + i (blk_mq_pci_map_queues). */
 int kcpp_tag_set_init(struct kcpp_tag_set *ts, const struct kcpp_blk_mq_ops_desc *ops,
 		      unsigned int nr_hw_queues, unsigned int queue_depth, unsigned int cmd_size,
-		      unsigned int flags, unsigned int timeout_ms) KCPP_NOEXCEPT;
+		      unsigned int flags, unsigned int timeout_ms, struct kcpp_pci_dev *map_pdev,
+		      unsigned int map_offset) KCPP_NOEXCEPT;
 void kcpp_tag_set_free(struct kcpp_tag_set *ts) KCPP_NOEXCEPT;
 /* Allocates the disk with the given limits and queuedata, sets its capacity and adds it.
  * Takes ownership of queuedata in every case (released through cfg->release_queuedata). */
@@ -400,6 +403,10 @@ void kcpp_pci_iounmap(struct kcpp_pci_dev *pdev, void *addr) KCPP_NOEXCEPT;
 /* flags: KCPP_PCI_IRQ_* from kcpp/gen/layout.h. Returns the number of vectors or -errno. */
 int kcpp_pci_alloc_irq_vectors(struct kcpp_pci_dev *pdev, unsigned int min, unsigned int max,
 			       unsigned int flags) KCPP_NOEXCEPT;
+/* pci_alloc_irq_vectors_affinity with PCI_IRQ_AFFINITY: the vectors after the first
+ * pre_vectors get managed affinity, spread over the CPUs (a queue per CPU). */
+int kcpp_pci_alloc_irq_vectors_spread(struct kcpp_pci_dev *pdev, unsigned int min, unsigned int max,
+				      unsigned int flags, unsigned int pre_vectors) KCPP_NOEXCEPT;
 void kcpp_pci_free_irq_vectors(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 int kcpp_pci_irq_vector(struct kcpp_pci_dev *pdev, unsigned int nr) KCPP_NOEXCEPT;
 /* 1 if the vectors are MSI-X, 2 MSI, 0 INTx. */

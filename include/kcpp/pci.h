@@ -265,6 +265,15 @@ public:
 		}
 		return Bar<MinSize>(raw_, base, len);
 	}
+	// As alloc_irq_vectors, with the vectors after the first `pre_vectors` spread over the
+	// CPUs (managed affinity), for a queue per CPU: give block::TagSet::Config::pci_map the
+	// same device so blk-mq submits on the CPU each queue's interrupt goes to.
+	[[nodiscard]] Result<IrqVectors> alloc_irq_vectors_spread(u32 min, u32 max, u32 types, u32 pre_vectors)
+	{
+		const int n = TRY(to_result_value(kcpp_pci_alloc_irq_vectors_spread(raw_, min, max, types, pre_vectors)));
+		return IrqVectors(raw_, static_cast<u32>(n));
+	}
+	kcpp_pci_dev *raw() const { return raw_; }
 	// Between min and max vectors of the allowed types (irq_types::*), preferring MSI-X.
 	[[nodiscard]] Result<IrqVectors> alloc_irq_vectors(u32 min, u32 max, u32 types)
 	{

@@ -70,8 +70,10 @@ override MODPOST := $(KCPP_ROOT)/scripts/kbuild/fail-on-warning modpost $(objtre
 # ungrouped __patchable_function_entries section per object, so a discarded duplicate
 # becomes a dangling reference and the link fails. Dissolving the groups turns duplicates
 # into ordinary weak definitions: the linker keeps one definition and every section.
+# Commands are joined with ';' (kbuild runs them under `set -e`): with '&&' a failed compile
+# would not stop the recipe, and a stale object would be linked.
 quiet_cmd_cc_o_cpp = CXX $(quiet_modtag) $@
-      cmd_cc_o_cpp = $(KCPP_CXX) $(kcpp_cxx_flags) -c -o $@ $< && \
+      cmd_cc_o_cpp = $(KCPP_CXX) $(kcpp_cxx_flags) -c -o $@ $<; \
 		$(OBJCOPY) --remove-section=.group $@ $(cmd_objtool)
 
 define rule_cc_o_cpp

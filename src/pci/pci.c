@@ -118,6 +118,14 @@ int kcpp_pci_alloc_irq_vectors(struct kcpp_pci_dev *pdev, unsigned int min, unsi
 	return pci_alloc_irq_vectors(PDEV(pdev), min, max, flags);
 }
 
+int kcpp_pci_alloc_irq_vectors_spread(struct kcpp_pci_dev *pdev, unsigned int min, unsigned int max,
+				      unsigned int flags, unsigned int pre_vectors)
+{
+	struct irq_affinity affd = { .pre_vectors = pre_vectors };
+
+	return pci_alloc_irq_vectors_affinity(PDEV(pdev), min, max, flags | PCI_IRQ_AFFINITY, &affd);
+}
+
 void kcpp_pci_free_irq_vectors(struct kcpp_pci_dev *pdev)
 {
 	pci_free_irq_vectors(PDEV(pdev));

@@ -29,6 +29,7 @@
 #include <kcpp/error.h>
 #include <kcpp/lock_class.h>
 #include <kcpp/optional.h>
+#include <kcpp/pci.h>
 
 namespace kcpp::block {
 
@@ -270,6 +271,12 @@ public:
 		u32 queue_depth = 64;
 		u32 flags = KCPP_BLK_MQ_F_SHOULD_MERGE;
 		u32 timeout_ms = 0; // 0: the block layer's default (30 s)
+		// Map each CPU to the hardware queue whose interrupt goes to it (C drivers'
+		// blk_mq_pci_map_queues): the device whose spread vectors serve the queues
+		// (pci::Device::alloc_irq_vectors_spread) and the vector of queue 0. Unset: blk-mq's
+		// default mapping.
+		Optional<pci::Device> pci_map;
+		u32 pci_map_first_vector = 0;
 	};
 
 	[[nodiscard]] static Result<Arc<TagSet>> create(Gfp gfp, const Config &config)
@@ -321,7 +328,8 @@ private:
 	{
 		constexpr u32 cmd_size = is_same_v<RequestData, detail::NoRequestData> ? 0 : sizeof(RequestData);
 		TRY(to_result(kcpp_tag_set_init(raw(), &ops_, c.nr_hw_queues, c.queue_depth, cmd_size, c.flags,
-						c.timeout_ms)));
+						c.timeout_ms, c.pci_map ? c.pci_map->raw() : nullptr,
+						c.pci_map_first_vector)));
 		live_ = true;
 		return {};
 	}
