@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The per-process buffer allocator: how the range a process mmap'ed on its binder file is cut
-// into transaction buffers (the bookkeeping half of the C driver's binder_alloc.c; pages are
-// kept by the driver, see PageTracker below and process.h).
+// into transaction buffers (the bookkeeping half of the C driver's binder_alloc.c; the pages
+// behind the range are the driver's Mapping, binder.h).
 //
 // - The range is at most 4 MiB (the part of a larger mapping beyond it is never used).
 // - A request for data_size, offsets_size and extra_buffers_size bytes takes the sum of the
@@ -284,44 +284,6 @@ private:
 	u64 size_ = 0;
 	u64 free_async_space_ = 0;
 	bool spam_detected_ = false;
-};
-
-// Which pages of the range hold memory (binder_alloc's pages[] and pages_high). Pages are
-// installed lazily when a buffer first covers them and stay until the process is gone.
-class PageTracker {
-public:
-	[[nodiscard]] kcpp::Result<void> init(u64 range_size)
-	{
-		KCPP_BUG_ON(range_size % PAGE_SIZE != 0);
-		TRY(installed_.resize(range_size / PAGE_SIZE, kcpp::gfp::KERNEL));
-		return {};
-	}
-	usize page_count() const { return installed_.len(); }
-
-	// The pages [first, last] a block [offset, offset + size) touches.
-	static u64 first_page(u64 offset) { return offset / PAGE_SIZE; }
-	static u64 last_page(u64 offset, u64 size) { return (offset + size - 1) / PAGE_SIZE; }
-
-	bool is_installed(u64 index) const { return installed_[index] != 0; }
-	void set_installed(u64 index)
-	{
-		installed_[index] = 1;
-		if (index + 1 > high_)
-			high_ = index + 1;
-	}
-	// Highest page index ever installed, plus one.
-	u64 high_watermark() const { return high_; }
-	u64 installed_count() const
-	{
-		u64 n = 0;
-		for (u8 v : installed_)
-			n += v;
-		return n;
-	}
-
-private:
-	kcpp::Vec<u8> installed_;
-	u64 high_ = 0;
 };
 
 } // namespace binder

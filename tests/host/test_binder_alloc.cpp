@@ -279,21 +279,4 @@ TEST_F(BinderAllocTest, ClearFreesEverything)
 	EXPECT_EQ(a.block_count(), 0u);
 }
 
-TEST_F(BinderAllocTest, PageTrackerCountsWhatABlockTouches)
-{
-	PageTracker t;
-	must(t.init(4 * PAGE_SIZE));
-	EXPECT_EQ(t.page_count(), 4u);
-	EXPECT_EQ(PageTracker::first_page(4000), 0u);
-	EXPECT_EQ(PageTracker::last_page(4000, 96), 0u);  // ends at 4096 exactly
-	EXPECT_EQ(PageTracker::last_page(4000, 104), 1u); // one byte into the next page
-	EXPECT_EQ(PageTracker::last_page(0, 3 * PAGE_SIZE), 2u);
-	EXPECT_FALSE(t.is_installed(2));
-	t.set_installed(2);
-	t.set_installed(0);
-	EXPECT_TRUE(t.is_installed(2));
-	EXPECT_EQ(t.installed_count(), 2u);
-	EXPECT_EQ(t.high_watermark(), 3u);
-}
-
 } // namespace
