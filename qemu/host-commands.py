@@ -9,6 +9,9 @@ or is not allowed). The guest side is tests/qemu/lib/host.sh (`host CMD ARGS...`
 
 Requests:
   mark NAME            no monitor command; a marker in the QEMU trace (below)
+  wait-deleted ID [S]  waits (at most S seconds, default 30) until QEMU has no device ID any
+                       more: after device_del the guest may let a device go before QEMU
+                       has finished unplugging it (native PCIe hotplug)
   CMD ARGS...          the HMP command CMD (e.g. device_del nvme1), only if CMD is in the
                        allowed list given with --allow
 
@@ -87,6 +90,18 @@ def handle(qmp, request, allowed):
             return 1, ["usage: mark NAME"]
         ok, result = qmp.execute("query-status", ident=ident)
         return (0, []) if ok else (1, [str(result)])
+    if words[0] == "wait-deleted":
+        if len(words) not in (2, 3) or (len(words) == 3 and not words[2].isdigit()):
+            return 1, ["usage: wait-deleted ID [SECONDS]"]
+        deadline = time.monotonic() + (int(words[2]) if len(words) == 3 else 30)
+        path = "/machine/peripheral/" + words[1]
+        while True:
+            ok, _ = qmp.execute("qom-get", {"path": path, "property": "type"}, ident=ident)
+            if not ok:
+                return 0, []
+            if time.monotonic() > deadline:
+                return 1, [f"device {words[1]} still exists"]
+            time.sleep(0.1)
     if words[0] not in allowed:
         return 1, [f"'{words[0]}' is not in this scenario's # host-commands: list ({' '.join(sorted(allowed)) or 'empty'})"]
     ok, result = qmp.execute("human-monitor-command", {"command-line": request}, ident=ident)
