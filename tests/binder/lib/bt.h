@@ -126,6 +126,8 @@ struct bt_thread {
 void bt_thread_start(struct bt_thread *t, void *(*fn)(void *), void *arg);
 void bt_thread_join(struct bt_thread *t);
 
+/* Sleeps (with poll: no time_t, so also for 32-bit programs on kernels without
+ * CONFIG_COMPAT_32BIT_TIME, where 32-bit glibc's nanosleep is ENOSYS). */
 void bt_sleep_ms(int ms);
 uint64_t bt_now_ms(void);
 pid_t bt_gettid(void);

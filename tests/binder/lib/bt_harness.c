@@ -130,12 +130,15 @@ uint64_t bt_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* poll with no descriptors: its timeout is an int of milliseconds, no time_t, so this works
+ * for 32-bit programs also on kernels without CONFIG_COMPAT_32BIT_TIME, where 32-bit glibc's
+ * nanosleep fails with ENOSYS. */
 void bt_sleep_ms(int ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+	uint64_t end = bt_now_ms() + ms;
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	for (uint64_t now = bt_now_ms(); now < end; now = bt_now_ms())
+		poll(NULL, 0, (int)(end - now));
 }
 
 pid_t bt_gettid(void)
@@ -257,8 +260,15 @@ void bt_chan_init(struct bt_chan *c)
 		bt_fail("pipe: %s", strerror(errno));
 }
 
+static void chan_check(const struct bt_chan *c)
+{
+	if (c->fd[0] == 0 && c->fd[1] == 0)
+		bt_fail("channel used before bt_chan_init");
+}
+
 void bt_send(struct bt_chan *c, uint64_t v)
 {
+	chan_check(c);
 	if (write(c->fd[1], &v, sizeof(v)) != (ssize_t)sizeof(v))
 		bt_fail("channel write: %s", strerror(errno));
 }
@@ -269,6 +279,7 @@ uint64_t bt_recv(struct bt_chan *c)
 	uint64_t v;
 	int r;
 
+	chan_check(c);
 	while ((r = poll(&pfd, 1, 20000)) < 0 && errno == EINTR)
 		;
 	if (r == 0)

@@ -85,13 +85,17 @@ void expect_ext_error_at(const char *file, int line, struct bt *b, uint32_t cmd,
 #define CASES_OBJ(X)                                                                          \
 	X(service_lookup) X(three_process_objects) X(refcounts) X(node_debug_info)            \
 	X(handle_allocation) X(failed_txn_undoes_refs)
-#define CASES_DEATH(X)
-#define CASES_FD(X)
-#define CASES_SG(X)
-#define CASES_ALLOC(X)
-#define CASES_THREAD(X)
-#define CASES_FREEZE(X)
-#define CASES_ERR(X)
+#define CASES_DEATH(X)                                                                        \
+	X(death_notification) X(death_clear_alive) X(death_errors) X(dead_reply_on_kill)       \
+	X(process_exit_cleanup) X(reply_to_dead_thread)
+#define CASES_FD(X) X(fd_passing) X(fd_errors) X(fd_array) X(fd_array_errors)
+#define CASES_SG(X) X(scatter_gather) X(scatter_gather_errors)
+#define CASES_ALLOC(X) X(buffer_layout) X(buffer_exhaustion) X(async_space) X(oneway_spam)
+#define CASES_THREAD(X) X(thread_pool) X(thread_exit) X(epoll) X(flush_wakes_reader)
+#define CASES_FREEZE(X)                                                                       \
+	X(freeze) X(freeze_pending) X(freeze_notification) X(freeze_notification_errors)
+#define CASES_ERR(X)                                                                          \
+	X(extended_error) X(bad_commands) X(bad_transactions) X(read_buffer_sizes) X(two_contexts)
 
 #define DECLARE_CASE(name) void case_##name(void);
 CASES_BASIC(DECLARE_CASE)
