@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // kcpp_nvme: bringing a controller up, resetting it when it fails, tearing it down.
 #include "controller.h"
+#include "identify.h"
 
 namespace kcpp_nvme {
 
@@ -18,14 +19,6 @@ template <usize N> void identify_string(char (&out)[N], const u8 *src, usize len
 	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\0'))
 		--n;
 	out[n] = '\0';
-}
-
-template <typename T> T load_le(const u8 *p)
-{
-	T v = 0;
-	for (usize i = 0; i < sizeof(T); ++i)
-		v |= static_cast<T>(p[i]) << (8 * i);
-	return v;
 }
 
 } // namespace
@@ -110,9 +103,9 @@ Result<void> Controller::identify()
 	identify_string(model, &identify_[nvme::identify::CTRL_MODEL], nvme::identify::CTRL_MODEL_LEN);
 	identify_string(serial, &identify_[nvme::identify::CTRL_SERIAL], nvme::identify::CTRL_SERIAL_LEN);
 	identify_string(firmware, &identify_[nvme::identify::CTRL_FIRMWARE], nvme::identify::CTRL_FIRMWARE_LEN);
-	const u32 nn = load_le<u32>(&identify_[nvme::identify::CTRL_NN]);
+	const u32 nn = nvme::load_le<u32>(&identify_[nvme::identify::CTRL_NN]);
 	volatile_write_cache_ = identify_[nvme::identify::CTRL_VWC] & 1;
-	oncs_ = load_le<u16>(&identify_[nvme::identify::CTRL_ONCS]);
+	oncs_ = nvme::load_le<u16>(&identify_[nvme::identify::CTRL_ONCS]);
 	const u32 vs = bar_.read32<nvme::reg::VS>();
 	dev_.info("{} (serial {}, firmware {}), NVMe {}.{}, up to {} namespaces, interrupts: {}", model, serial,
 		  firmware, vs >> 16, (vs >> 8) & 0xff, nn, vectors_->kind());
@@ -120,40 +113,33 @@ Result<void> Controller::identify()
 	TRY(admin(admin_guard, nvme::identify_command(nvme::identify::CNS_ACTIVE_NAMESPACES, 0, identify_.dma_handle())));
 	constexpr usize MAX_NAMESPACES = 16;
 	u32 nsids[MAX_NAMESPACES];
-	usize count = 0;
-	u32 previous = 0;
-	for (usize i = 0; i < nvme::identify::SIZE / 4 && count < MAX_NAMESPACES; ++i) {
-		const u32 nsid = load_le<u32>(&identify_[i * 4]);
-		if (nsid == 0)
-			break;
-		// The list is increasing by definition; anything else is malformed identify data.
-		if (nsid <= previous || (nn != 0 && nsid > nn)) {
-			dev_.err("malformed active namespace list: {} after {} (NN {})", nsid, previous, nn);
-			return code::EIO;
-		}
-		previous = nsids[count++] = nsid;
+	// The parsers read identify::SIZE bytes: the size of identify_.
+	const nvme::ActiveList list = nvme::parse_active_list(&identify_[0], nn, nsids, MAX_NAMESPACES);
+	if (list.error != nvme::IdentifyError::None) {
+		dev_.err("malformed active namespace list: id {} after {} (NN {})", list.bad,
+			 list.count ? nsids[list.count - 1] : 0, nn);
+		return code::EIO;
 	}
+	const usize count = list.count;
 	for (usize i = 0; i < count; ++i) {
 		TRY(admin(admin_guard, nvme::identify_command(nvme::identify::CNS_NAMESPACE, nsids[i], identify_.dma_handle())));
-		const u64 blocks = load_le<u64>(&identify_[nvme::identify::NS_NSZE]);
-		const u8 format = identify_[nvme::identify::NS_FLBAS] & 0xf;
-		if (format > identify_[nvme::identify::NS_NLBAF]) {
-			dev_.err("namespace {}: LBA format {} out of range", nsids[i], format);
+		const nvme::NamespaceGeometry g = nvme::parse_namespace(&identify_[0]);
+		switch (g.error) {
+		case nvme::IdentifyError::None:
+			break;
+		case nvme::IdentifyError::FormatOutOfRange:
+			dev_.err("namespace {}: LBA format {} out of range", nsids[i], g.format);
+			return code::EIO;
+		case nvme::IdentifyError::BlockSize:
+			dev_.err("namespace {}: unsupported block size 2^{}", nsids[i], g.lba_shift);
+			return code::EIO;
+		default:
+			dev_.err("namespace {}: implausible size of {} blocks", nsids[i], g.blocks);
 			return code::EIO;
 		}
-		const u32 lbaf = load_le<u32>(&identify_[nvme::identify::NS_LBAF + 4 * format]);
-		const u32 shift = (lbaf >> 16) & 0xff;
-		if (shift < 9 || shift > 12) {
-			dev_.err("namespace {}: unsupported block size 2^{}", nsids[i], shift);
-			return code::EIO;
-		}
-		if (blocks == 0 || blocks > (u64(1) << (63 - shift))) {
-			dev_.err("namespace {}: implausible size of {} blocks", nsids[i], blocks);
-			return code::EIO;
-		}
-		dev_.info("namespace {}: {} blocks of {} bytes ({} MiB)", nsids[i], blocks, 1u << shift,
-			  (blocks << shift) >> 20);
-		TRY(namespaces_.push(NamespaceInfo{nsids[i], blocks, shift}, gfp::KERNEL));
+		dev_.info("namespace {}: {} blocks of {} bytes ({} MiB)", nsids[i], g.blocks, 1u << g.lba_shift,
+			  (g.blocks << g.lba_shift) >> 20);
+		TRY(namespaces_.push(NamespaceInfo{nsids[i], g.blocks, g.lba_shift}, gfp::KERNEL));
 	}
 	dev_.info("{} active namespace(s)", count);
 	return {};

@@ -112,7 +112,7 @@ private:
 	};
 	void ring(SqState &sq);
 	irq::Return process_completions();
-	void complete_one(const nvme::Completion &cqe);
+	void complete_one(nvme::Completion cqe);
 
 	Controller &ctrl_;
 	const u16 qid_;
@@ -124,6 +124,7 @@ private:
 	SpinLockIrq<SqState> sq_state_{KCPP_LOCK_CLASS("kcpp_nvme_sq")};
 	u16 cq_head_ = 0; // the completion side belongs to the interrupt handler (or a reset)
 	u16 cq_phase_ = 1;
+	u32 corrupted_ = 0; // completions the inject_corrupt_completions hook spoiled
 	irq::Registration<IoQueue> irq_; // released first
 };
 
@@ -260,4 +261,6 @@ private:
 namespace kcpp_param {
 // Test hook (see nvme.cpp): completions to drop as if the controller had lost the command.
 extern kcpp::ModuleParam<unsigned int> inject_lost_completions;
+// Test hook: completions to make malformed (wrong queue, stale command id).
+extern kcpp::ModuleParam<unsigned int> inject_corrupt_completions;
 } // namespace kcpp_param

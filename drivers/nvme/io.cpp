@@ -88,8 +88,16 @@ irq::Return IoQueue::process_completions()
 // A completion entry is device input: one naming a queue or command that is not ours (a
 // malformed entry, or a late one for a command a reset already cancelled) is logged and
 // dropped.
-void IoQueue::complete_one(const nvme::Completion &cqe)
+void IoQueue::complete_one(nvme::Completion cqe)
 {
+	// Test hook: make the next completions malformed, alternately naming another queue and
+	// an old generation of the command, as a faulty controller might.
+	if (kcpp_param::inject_corrupt_completions.try_decrement()) {
+		if (corrupted_++ & 1)
+			cqe.command_id ^= 0x8000;
+		else
+			cqe.sq_id = 0xffff;
+	}
 	Optional<block::Request> rq = ctrl_.tagset().request(qid_ - 1u, nvme::cid_tag(cqe.command_id));
 	if (!rq || cqe.sq_id != qid_) {
 		ctrl_.device().warn("queue {}: completion for unknown command {:#x} (queue {})", qid_, cqe.command_id,

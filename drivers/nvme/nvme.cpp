@@ -27,6 +27,11 @@ KCPP_MODULE_PARAM(unsigned int, inject_lost_completions, 0, 0600,
 		  "(exercises abort and reset; 0-1000)",
 		  param::range<0u, 1000u>);
 
+KCPP_MODULE_PARAM(unsigned int, inject_corrupt_completions, 0, 0600,
+		  "test hook: make the next N I/O completions malformed (another queue's id, a stale "
+		  "command id), as a faulty controller might (0-1000)",
+		  param::range<0u, 1000u>);
+
 namespace kcpp_nvme {
 namespace {
 

@@ -4,6 +4,8 @@
 # 2. Lost commands (inject_lost_completions drops completions as if the controller never
 #    finished them): each times out (io_timeout_ms=1000), is aborted, times out again, and the
 #    controller is reset; the requests are retried and the data is intact.
+# 2b. Malformed completions (wrong queue id, stale command id) are logged and dropped, and the
+#    commands recovered the same way (inject_corrupt_completions).
 # 3. A dead controller (its PCI command register cleared from the guest: no memory decoding,
 #    no DMA): I/O times out, the reset fails, outstanding and new I/O fail with EIO within
 #    bounded time; unbind is clean; with the register restored a rebind works and the data
@@ -53,6 +55,19 @@ cmp /tmp/pattern /tmp/readback || fail "data lost across lost commands"
 [ "$(count 'abort of command')" -ge 1 ] || fail "no abort completed"
 [ "$(count 'reset done')" -gt "$before" ] || fail "no reset after the abort"
 echo "lost commands: ok"
+
+# 2b. Malformed completions (another queue's id, a stale command id): logged and dropped, so
+# the commands time out and are recovered the same way.
+before=$(count 'reset done')
+echo 2 > /sys/module/kcpp_nvme/parameters/inject_corrupt_completions
+dd if=/dev/urandom of=/tmp/pattern2 bs=64k count=16 2>/dev/null
+dd if=/tmp/pattern2 of=$disk bs=64k seek=32 oflag=direct 2>/dev/null || fail "write with malformed completions"
+dd if=$disk of=/tmp/readback2 bs=64k skip=32 count=16 iflag=direct 2>/dev/null || fail "read back (malformed)"
+cmp /tmp/pattern2 /tmp/readback2 || fail "data lost across malformed completions"
+[ "$(count 'completion for unknown command')" -ge 1 ] || fail "no unknown-command completion logged"
+[ "$(count 'stale completion for command')" -ge 1 ] || fail "no stale completion logged"
+[ "$(count 'reset done')" -gt "$before" ] || fail "malformed completions not recovered by a reset"
+echo "malformed completions: ok"
 
 # 3. Dead controller.
 cfg=/sys/bus/pci/devices/$bdf/config
