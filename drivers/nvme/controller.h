@@ -27,7 +27,13 @@ inline constexpr usize BAR_MIN = 0x1000 + 8; // registers and the admin queue's 
 inline constexpr u32 PAGE = 4096;            // the controller page size we configure (CC.MPS = 0)
 inline constexpr usize MAX_SEGMENTS = 128;
 inline constexpr u32 MAX_TRANSFER = MAX_SEGMENTS * PAGE;
-inline constexpr usize PRP_ENTRIES = PAGE / sizeof(u64); // one PRP list page per command
+// A PRP list slot per tag, reserved with the queue so the I/O path never allocates (the C
+// driver takes list pages from a DMA pool per request instead). The largest transfer touches
+// MAX_SEGMENTS + 1 pages when it starts mid-page; PRP1 names the first, so the list needs
+// MAX_SEGMENTS entries: 1 KiB, and 1 KiB-aligned slots never cross a page, as a PRP list
+// must not (without chaining).
+inline constexpr usize PRP_ENTRIES = MAX_SEGMENTS;
+static_assert(PAGE % (PRP_ENTRIES * sizeof(u64)) == 0, "PRP list slots must not straddle pages");
 inline constexpr unsigned MAX_RETRIES = 5;               // as the C driver's nvme_core.max_retries
 
 // What the module parameters say, fixed at probe.
