@@ -1,9 +1,9 @@
 # Scenario: kcpp_nvme unbound while fio keeps its disk busy, three times. Unbind must finish
 # in bounded time, fio must end by itself with I/O errors (EIO/ENXIO/ENODEV, or ENOSPC once
 # the removed disk's capacity is 0), nothing may hang or oops; each rebind makes a new disk on which the data written
-# before the first cycle reads back intact. Then `rmmod kcpp_nvme` while fio verifies on
-# the disk: refused while the disk is open (then fio completes and verifies), or clean
-# (then fio fails, without hanging). QEMU's trace: one shutdown notification per unbind and
+# before the first cycle reads back intact. Then `rmmod kcpp_nvme` while the disk is open
+# and fio verifies on it: refused (then fio completes and verifies, and rmmod works once the
+# disk is closed), or clean (then fio fails, without hanging). QEMU's trace: one shutdown notification per unbind and
 # no NVMe error or UB event.
 # bins: /usr/bin/fio
 # images: k1=256M
@@ -85,21 +85,30 @@ done
 dmesg | grep "kcpp_nvme $bdf: shutdown complete" >/tmp/shut
 [ "$(wc -l < /tmp/shut)" = $cycles ] || fail "$(wc -l < /tmp/shut) shutdown notifications for $cycles unbinds"
 
-# rmmod while fio verifies on the disk.
+# rmmod while the disk is busy: the shell holds it open and fio writes and verifies on it.
+exec 7<"/dev/$disk"
+before=$(awk '{ print $1 + $5 }' /sys/block/$disk/stat)
 /usr/bin/fio --name=rmmod --filename=/dev/$disk --thread --direct=1 --ioengine=io_uring --rw=randwrite \
 	--bsrange=4k-128k --iodepth=16 --offset=32M --size=$vsize --verify=crc32c --verify_fatal=1 --do_verify=1 \
 	--eta=never >/tmp/fio-rmmod.log 2>&1 &
 fio=$!
-sleep 1
-kill -0 $fio 2>/dev/null || { cat /tmp/fio-rmmod.log; fail "fio ended before rmmod"; }
-refs=$(cat /sys/module/kcpp_nvme/refcnt)
-echo "kcpp_nvme references while fio has the disk open: $refs"
+t=0
+while [ "$(awk '{ print $1 + $5 }' /sys/block/$disk/stat)" -lt $((before + 50)) ]; do
+	kill -0 $fio 2>/dev/null || break
+	[ $t -lt 60 ] || fail "fio does no I/O on $disk"
+	sleep 1; t=$((t + 1))
+done
+running=''
+kill -0 $fio 2>/dev/null && running=1
+echo "kcpp_nvme references with $disk open: $(cat /sys/module/kcpp_nvme/refcnt); fio $( [ -n "$running" ] && echo running || echo "already done")"
 host mark unbind-begin
 if rmmod kcpp_nvme 2>/tmp/rmmod.err; then
 	host mark unbind-end
 	wait_gone $fio 60 || stuck "fio still running 60 s after rmmod"
-	if wait $fio; then cat /tmp/fio-rmmod.log; fail "fio passed although the module went away under it"; fi
-	echo "rmmod under I/O: removed; fio failed cleanly"
+	if wait $fio && [ -n "$running" ]; then cat /tmp/fio-rmmod.log; fail "fio passed although the module went away under it"; fi
+	dd bs=4k count=1 <&7 >/tmp/after 2>&1 || true # the removed disk: an error or end of file, not a hang
+	exec 7<&-
+	echo "rmmod with the disk open: removed; fio $( [ -n "$running" ] && echo 'failed' || echo 'had finished'); read after: $(tail -n 1 /tmp/after)"
 else
 	# busybox rmmod asks with O_NONBLOCK: a module in use is EAGAIN (EBUSY without it).
 	grep -E 'in use|Resource temporarily unavailable|busy' /tmp/rmmod.err >/dev/null ||
@@ -107,9 +116,10 @@ else
 	wait_gone $fio 120 || stuck "fio still running 120 s after the refused rmmod"
 	wait $fio || { tail -n 30 /tmp/fio-rmmod.log; fail "fio failed after the refused rmmod"; }
 	grep -q 'err= 0' /tmp/fio-rmmod.log || { cat /tmp/fio-rmmod.log; fail "fio reported errors after the refused rmmod"; }
+	exec 7<&-
 	rmmod kcpp_nvme || fail "rmmod once the disk is closed"
 	host mark unbind-end
-	echo "rmmod under I/O: refused while the disk was open ($(cat /tmp/rmmod.err)); fio verified; rmmod afterwards: ok"
+	echo "rmmod with the disk open: refused ($(cat /tmp/rmmod.err)); fio verified; rmmod once closed: ok"
 fi
 [ -z "$(readlink /sys/bus/pci/devices/$bdf/driver)" ] || fail "still bound after rmmod"
 host mark io-end
