@@ -38,7 +38,6 @@ Controller::Controller(pci::Device pdev, const Config &config, pci::Enabled enab
 // deleting the disks does not wait for completions that never come.
 Controller::~Controller()
 {
-	deleting_.store_release(true);
 	chardev_.deregister(); // no new opens
 	if (link_)
 		(*link_)->revoke(); // waits for a passthrough ioctl under way; later ones get ENODEV

@@ -244,7 +244,6 @@ private:
 	u16 cq_head_ = 0; // admin completion side: the interrupt handler's (or a reset's)
 	u16 cq_phase_ = 1;
 	Atomic<u8> health_{static_cast<u8>(Health::Live)};
-	Atomic<bool> deleting_{false};
 	Mutex<u16> admin_lock_{KCPP_LOCK_CLASS("kcpp_nvme_admin"), u16(0)}; // one admin command at a time
 	SpinLockIrq<AdminResult> result_{KCPP_LOCK_CLASS("kcpp_nvme_admin_result")};
 	Completion done_;
