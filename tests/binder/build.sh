@@ -20,7 +20,7 @@ lib=("$src"/lib/*.c)
 suite=("$src"/suite/*.c)
 
 gcc "${cflags[@]}" -o "$out/binder_suite" "${suite[@]}" "${lib[@]}"
-[[ ! -f $src/fuzz.c ]] || gcc "${cflags[@]}" -o "$out/binder_fuzz" "$src/fuzz.c" "${lib[@]}"
+gcc "${cflags[@]}" -o "$out/binder_fuzz" "$src/fuzz.c" "${lib[@]}"
 if echo 'int main(void){return 0;}' | gcc -m32 -static -x c -o /dev/null - 2>/dev/null; then
 	gcc -m32 "${cflags[@]}" -o "$out/binder_suite32" "${suite[@]}" "${lib[@]}"
 else

@@ -23,6 +23,7 @@ check_stats() {
 		i=$((i + 1))
 		if [ $i -ge 50 ]; then
 			grep ': active ' "$stats"
+			cat "$(dirname "$stats")/state" 2>/dev/null || true
 			fail "binder objects left after the suite ($stats)"
 		fi
 		sleep 0.1
