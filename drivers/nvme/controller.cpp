@@ -174,6 +174,11 @@ Result<void> Controller::setup_io()
 		tagset_ = TRY(block::TagSet<NvmeOps>::create(gfp::KERNEL, set_config));
 	}
 	link_ = TRY(Arc<Revocable<Controller>>::make(gfp::KERNEL, KCPP_LOCK_CLASS("kcpp_nvme_link"), *this));
+	// Transfers no longer than the DMA layer maps well: with swiotlb bouncing, a longer
+	// contiguous segment could never be mapped (as the C driver caps max_hw_sectors).
+	max_transfer_ = static_cast<u32>(min<usize>(MAX_TRANSFER, dma::opt_mapping_size(dev_)) & ~usize(PAGE - 1));
+	if (max_transfer_ < MAX_TRANSFER)
+		dev_.info("transfers capped at {} KiB by the DMA layer", max_transfer_ >> 10);
 	for (const NamespaceInfo &ns : namespaces_)
 		TRY(add_disk(ns));
 
@@ -216,7 +221,7 @@ Result<void> Controller::add_disk(const NamespaceInfo &ns)
 		.capacity_sectors = ns.blocks << (ns.lba_shift - block::SECTOR_SHIFT),
 		.logical_block_size = bs,
 		.physical_block_size = bs,
-		.max_hw_sectors = MAX_TRANSFER >> block::SECTOR_SHIFT,
+		.max_hw_sectors = max_transfer_ >> block::SECTOR_SHIFT,
 		.max_discard_sectors = oncs_ & nvme::oncs::DSM ? 0x400000u : 0u, // 2 GiB per discard
 		.max_write_zeroes_sectors = oncs_ & nvme::oncs::WRITE_ZEROES ? u32(0x10000) << (ns.lba_shift - 9) : 0u,
 		.max_segments = MAX_SEGMENTS,

@@ -240,6 +240,7 @@ private:
 	u32 db_stride_ = 4;
 	bool volatile_write_cache_ = false;
 	u16 oncs_ = 0;
+	u32 max_transfer_ = MAX_TRANSFER; // bytes per request: MAX_TRANSFER or the DMA layer's limit
 	u16 sq_tail_ = 0; // admin submission side: under admin_lock_
 	u16 cq_head_ = 0; // admin completion side: the interrupt handler's (or a reset's)
 	u16 cq_phase_ = 1;

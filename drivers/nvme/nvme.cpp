@@ -59,6 +59,9 @@ struct NvmeDriver {
 		TRY(dma::set_mask(pdev.as_device(), 64));
 		// PRPs describe any segment length: let the block layer merge freely.
 		TRY(dma::set_max_segment_size(pdev.as_device(), 0xffffffff));
+		// Bounce buffers must keep each segment's offset in the controller page, or PRPs
+		// cannot describe a bounced transfer (as the C driver sets it).
+		TRY(dma::set_min_align_mask(pdev.as_device(), PAGE - 1));
 		auto asq = TRY(dma::CoherentAllocation<nvme::Command>::alloc(pdev.as_device(), ADMIN_DEPTH, gfp::KERNEL));
 		auto acq = TRY(dma::CoherentAllocation<nvme::Completion>::alloc(pdev.as_device(), ADMIN_DEPTH,
 										gfp::KERNEL | gfp::ZERO));

@@ -416,6 +416,10 @@ int kcpp_pci_device_is_present(struct kcpp_pci_dev *pdev) KCPP_NOEXCEPT;
 
 int kcpp_dma_set_mask_and_coherent(struct kcpp_device *dev, unsigned int bits) KCPP_NOEXCEPT;
 int kcpp_dma_set_max_seg_size(struct kcpp_device *dev, unsigned int size) KCPP_NOEXCEPT;
+/* dma_set_min_align_mask (0 or -EIO without dma_parms); dma_opt_mapping_size (the longest
+ * mapping that stays efficient: swiotlb's slot limit when buffers bounce). */
+int kcpp_dma_set_min_align_mask(struct kcpp_device *dev, unsigned int mask) KCPP_NOEXCEPT;
+kcpp_size_t kcpp_dma_opt_mapping_size(struct kcpp_device *dev) KCPP_NOEXCEPT;
 void *kcpp_dma_alloc_coherent(struct kcpp_device *dev, kcpp_size_t size,
 			      unsigned long long *dma_handle, kcpp_gfp_t gfp) KCPP_NOEXCEPT;
 void kcpp_dma_free_coherent(struct kcpp_device *dev, kcpp_size_t size, void *cpu,

@@ -28,6 +28,17 @@ using Addr = unsigned long long; // dma_addr_t, as the shims pass it
 	return to_result(kcpp_dma_set_max_seg_size(dev.raw(), bytes));
 }
 
+// Bounce buffers (swiotlb) keep a mapping's offset within (mask + 1)-byte units: NVMe's PRPs
+// need a segment's offset within the controller page preserved.
+[[nodiscard]] inline Result<void> set_min_align_mask(DeviceRef dev, u32 mask)
+{
+	return to_result(kcpp_dma_set_min_align_mask(dev.raw(), mask));
+}
+
+// The longest mapping the DMA layer makes efficiently (with swiotlb, its slot limit: longer
+// contiguous segments cannot be bounced). Cap transfer sizes by it.
+inline usize opt_mapping_size(DeviceRef dev) { return kcpp_dma_opt_mapping_size(dev.raw()); }
+
 template <typename T> class CoherentAllocation {
 	static_assert(is_trivially_copyable_v<T>, "device-visible memory holds plain data");
 

@@ -24,6 +24,19 @@ int kcpp_dma_set_max_seg_size(struct kcpp_device *dev, unsigned int size)
 #endif
 }
 
+int kcpp_dma_set_min_align_mask(struct kcpp_device *dev, unsigned int mask)
+{
+	if (!DEV(dev)->dma_parms)
+		return -EIO; /* dma_set_min_align_mask would WARN */
+	dma_set_min_align_mask(DEV(dev), mask);
+	return 0;
+}
+
+size_t kcpp_dma_opt_mapping_size(struct kcpp_device *dev)
+{
+	return dma_opt_mapping_size(DEV(dev));
+}
+
 void *kcpp_dma_alloc_coherent(struct kcpp_device *dev, size_t size, unsigned long long *dma_handle,
 			      kcpp_gfp_t gfp)
 {
