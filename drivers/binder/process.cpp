@@ -8,6 +8,7 @@
 
 namespace binder {
 
+using kcpp::exchange;
 using kcpp::task::Task;
 
 // ---- open and release ----------------------------------------------------------------------
@@ -113,6 +114,22 @@ void Process::release()
 	release_work(*todo);
 	release_work(*deaths);
 	release_work(*freezes);
+	// Buffers still allocated (delivered but never freed, or undelivered) hold their target
+	// node, a node of this process that holds the process: let go of those references. The
+	// buffers themselves go with the process object (binder_alloc_deferred_release).
+	for (;;) {
+		Node *target = nullptr;
+		{
+			auto g = inner.lock();
+			g->alloc.for_each([&](Buffer &b) {
+				if (target == nullptr && !b.free && b.extra.target_node != nullptr)
+					target = exchange(b.extra.target_node, nullptr);
+			});
+		}
+		if (target == nullptr)
+			break;
+		Rc<Node>::adopt(target);
+	}
 	ctx.driver.stats.deleted(Stats::PROC);
 	(void)threads, (void)nodes, (void)outgoing, (void)active;
 }

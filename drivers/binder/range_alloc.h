@@ -14,7 +14,8 @@
 //   before looking for a block. When the async space left falls under a tenth of the whole
 //   range, the sender owning more than 50 async buffers or more than a quarter of the range is
 //   reported once as a suspected one-way spammer, until the space recovers (C's
-//   debug_low_async_space_locked).
+//   debug_low_async_space_locked). The block being allocated still has the pid of its last
+//   owner during that count, as in C.
 // - No block big enough: ENOSPC.
 //
 // Buffer descriptors are allocated by the caller before taking the process lock the allocator
@@ -147,11 +148,13 @@ public:
 		best->async_transaction = is_async;
 		best->oneway_spam_suspect = false;
 		best->clear_on_free = false;
-		best->pid = pid;
 		if (is_async) {
 			free_async_space_ -= size;
+			// Before the new block's pid is set, as in C: it counts as the sender's only if
+			// the descriptor last belonged to it (descriptors keep their pid when freed).
 			best->oneway_spam_suspect = check_low_async_space(pid);
 		}
+		best->pid = pid;
 		return best;
 	}
 
