@@ -3,6 +3,8 @@
 #   phy   code size of kcpp_ax88796b.ko vs the kernel's ax88796b.ko (Debian 6.12 kernel)
 #   nullb guest kernel instructions per I/O, kcpp_nullb vs null_blk, counted under QEMU
 #         (bench/nullb.py; extra arguments go to it, e.g. --reps 5)
+#   binder guest kernel instructions per round-trip transaction, kcpp_binder vs binder_linux
+#         in one QEMU boot (bench/binder.py; extra arguments go to it, e.g. --reps 5, --aa-only)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/common.sh"
 source "$KCPP_ROOT/qemu/kernel.sh"
@@ -20,5 +22,9 @@ nullb)
 	shift
 	exec python3 "$KCPP_ROOT/bench/nullb.py" "$@"
 	;;
-*) die "usage: ./kcpp bench phy|nullb [ARGS]" ;;
+binder)
+	shift
+	exec python3 "$KCPP_ROOT/bench/binder.py" "$@"
+	;;
+*) die "usage: ./kcpp bench phy|nullb|binder [ARGS]" ;;
 esac
