@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // icount.so — a QEMU TCG plugin that counts executed guest instructions for kcpp's
-// benchmarks (bench/icount/build.sh builds it; bench/nullb.py reads its output).
+// benchmarks (bench/icount/build.sh builds it; bench/benchlib.py reads its output).
 //
 // Counting: every translated block gets an inline "add its instruction count" op on a counter:
 // one shared counter for user-space blocks, one counter per block start address for kernel
@@ -12,13 +12,15 @@
 // half of the displacement spells "KC", the low half XXXX is the marker id; see marker.c).
 // When one executes, the plugin appends to its output file the instructions executed since the
 // previous marker (or since QEMU started):
-//   marker ID kernel K user U
+//   marker ID kernel K user U host_ns T idle I
+//                         (T: the host's CLOCK_MONOTONIC, for run times; I: user-space
+//                          instructions in the idle=LO-HI range, not part of U)
 //   k ADDR COUNT          (kernel instructions per key, nonzero ones, ascending address)
 //   end
 // where the key is the block start address (gran=tb, default) or its 4 KiB page
 // (gran=page). At exit the same is written with the id "exit".
 //
-// usage: qemu-system-x86_64 ... -plugin PATH/icount.so,outfile=FILE[,gran=tb|page]
+// usage: qemu-system-x86_64 ... -plugin PATH/icount.so,outfile=FILE[,gran=tb|page][,idle=LO-HI]
 // Single-threaded TCG only (-icount forces it): counters are not atomic.
 #include <qemu-plugin.h>
 
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
@@ -52,6 +55,8 @@ static size_t nchunks;
 #define CHUNK 4096
 
 static uint64_t user_count, user_last;
+// User-space blocks starting in [idle_lo, idle_hi) (the benchmark's spinner, spin.c) count apart.
+static uint64_t idle_lo, idle_hi, idle_count, idle_last;
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -138,9 +143,14 @@ static void dump(const char *id)
 		d[nd++].n = n;
 	}
 	qsort(d, nd, sizeof(*d), delta_cmp);
-	fprintf(out, "marker %s kernel %llu user %llu\n", id, (unsigned long long)kernel,
-		(unsigned long long)(user_count - user_last));
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(out, "marker %s kernel %llu user %llu host_ns %llu idle %llu\n", id, (unsigned long long)kernel,
+		(unsigned long long)(user_count - user_last),
+		(unsigned long long)now.tv_sec * 1000000000ull + (unsigned long long)now.tv_nsec,
+		(unsigned long long)(idle_count - idle_last));
 	user_last = user_count;
+	idle_last = idle_count;
 	for (size_t i = 0; i < nd;) {
 		uint64_t key = d[i].key, n = 0;
 		for (; i < nd && d[i].key == key; i++)
@@ -172,6 +182,10 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		struct block *b = block_at(addr);
 		pthread_mutex_unlock(&lock);
 		qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->count, n);
+		return;
+	}
+	if (addr >= idle_lo && addr < idle_hi) {
+		qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &idle_count, n);
 		return;
 	}
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &user_count, n);
@@ -211,8 +225,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			page_gran = 1;
 		} else if (!strcmp(argv[i], "gran=tb")) {
 			page_gran = 0;
+		} else if (!strncmp(argv[i], "idle=", 5)) {
+			char *end;
+			idle_lo = strtoull(argv[i] + 5, &end, 16);
+			idle_hi = *end == '-' ? strtoull(end + 1, &end, 16) : 0;
+			if (*end || idle_hi <= idle_lo) {
+				fprintf(stderr, "icount: idle=LO-HI wants two hex addresses, LO < HI\n");
+				return -1;
+			}
 		} else {
-			fprintf(stderr, "icount: unknown argument %s (outfile=FILE, gran=tb|page)\n", argv[i]);
+			fprintf(stderr, "icount: unknown argument %s (outfile=FILE, gran=tb|page, idle=LO-HI)\n", argv[i]);
 			return -1;
 		}
 	}
