@@ -24,7 +24,7 @@
 //                                   owns*, the process todo, delivered notifications, the
 //                                   allocator and the process flags.
 //  L4 Transaction::peers (SpinLock) t->from / to_proc / to_thread, read across processes.
-//  Driver::procs (Mutex)            the registry of open processes; alone or before an L3.
+//  Driver::procs (Mutex)            the registry of open processes; before an L2 or L3.
 //  Mapping::install_ (Mutex)        page installation; the mmap lock is taken inside it.
 // No allocation, no user copy and no sleeping under L3/L4; no mutex is taken under L3/L4.
 // Objects are counted (Rc); an Rc that may be the last one is never dropped under L3/L4.
@@ -85,6 +85,40 @@ bool log_allowed();
 			::kcpp::pr_info(__VA_ARGS__);                                                   \
 	} while (0)
 
+// ---- statistics (binder_stats) ------------------------------------------------------------
+
+struct Stats {
+	enum Obj { PROC, THREAD, NODE, REF, DEATH, TRANSACTION, TRANSACTION_COMPLETE, FREEZE, OBJ_COUNT };
+	kcpp::Atomic<u32> bc_counts[bc::COUNT]{};
+	kcpp::Atomic<u32> br_counts[br::COUNT]{};
+	kcpp::Atomic<u32> obj_created[OBJ_COUNT]{};
+	kcpp::Atomic<u32> obj_deleted[OBJ_COUNT]{};
+	void count_bc(u32 cmd)
+	{
+		if (ioc::nr(cmd) < bc::COUNT)
+			bc_counts[ioc::nr(cmd)].fetch_add_relaxed(1);
+	}
+	void count_br(u32 cmd)
+	{
+		if (ioc::nr(cmd) < br::COUNT)
+			br_counts[ioc::nr(cmd)].fetch_add_relaxed(1);
+	}
+	void created(Obj o) { obj_created[o].fetch_add_relaxed(1); }
+	void deleted(Obj o) { obj_deleted[o].fetch_add_relaxed(1); }
+};
+
+// The driver-wide statistics (binder_stats): commands, returns, and objects created and
+// deleted, by type (debugfs kcpp_binder/stats).
+extern Stats g_stats;
+
+// Counts one object of a type for as long as it lives.
+template <Stats::Obj O> struct Counted {
+	Counted() { g_stats.created(O); }
+	Counted(const Counted &) : Counted() {}
+	Counted &operator=(const Counted &) { return *this; }
+	~Counted() { g_stats.deleted(O); }
+};
+
 // ---- work items -------------------------------------------------------------------------
 
 enum class WorkType : u8 {
@@ -129,6 +163,7 @@ struct ErrorWork {
 // BR_TRANSACTION_COMPLETE and its variants: one per transaction, owned by its list.
 struct CompleteWork {
 	Work work{WorkType::TransactionComplete};
+	Counted<Stats::TRANSACTION_COMPLETE> counted;
 };
 
 namespace looper {
@@ -139,28 +174,6 @@ inline constexpr u32 INVALID = 0x08;
 inline constexpr u32 WAITING = 0x10;
 inline constexpr u32 POLL = 0x20;
 } // namespace looper
-
-// ---- statistics (binder_stats) ------------------------------------------------------------
-
-struct Stats {
-	enum Obj { PROC, THREAD, NODE, REF, DEATH, TRANSACTION, TRANSACTION_COMPLETE, FREEZE, OBJ_COUNT };
-	kcpp::Atomic<u32> bc_counts[bc::COUNT]{};
-	kcpp::Atomic<u32> br_counts[br::COUNT]{};
-	kcpp::Atomic<u32> obj_created[OBJ_COUNT]{};
-	kcpp::Atomic<u32> obj_deleted[OBJ_COUNT]{};
-	void count_bc(u32 cmd)
-	{
-		if (ioc::nr(cmd) < bc::COUNT)
-			bc_counts[ioc::nr(cmd)].fetch_add_relaxed(1);
-	}
-	void count_br(u32 cmd)
-	{
-		if (ioc::nr(cmd) < br::COUNT)
-			br_counts[ioc::nr(cmd)].fetch_add_relaxed(1);
-	}
-	void created(Obj o) { obj_created[o].fetch_add_relaxed(1); }
-	void deleted(Obj o) { obj_deleted[o].fetch_add_relaxed(1); }
-};
 
 // ---- buffers ----------------------------------------------------------------------------
 
@@ -231,6 +244,7 @@ public:
 
 private:
 	Rc<Process> proc_;
+	Counted<Stats::DEATH> counted_;
 };
 using DeathList = kcpp::List<Death, &Death::node_link>;
 
@@ -251,6 +265,7 @@ public:
 
 private:
 	Rc<Process> proc_;
+	Counted<Stats::FREEZE> counted_;
 };
 using FreezeList = kcpp::List<Freeze, &Freeze::node_link>;
 
@@ -305,6 +320,7 @@ public:
 private:
 	Rc<Process> owner_;
 	NodeData data_;
+	Counted<Stats::NODE> counted_;
 };
 
 // A temporary reference (binder's tmp_refs) that keeps a node in its owner's tree while the
@@ -353,6 +369,7 @@ public:
 	Rc<Node> node;
 	Rc<Death> death;   // BC_REQUEST_DEATH_NOTIFICATION's, until cleared
 	Rc<Freeze> freeze; // BC_REQUEST_FREEZE_NOTIFICATION's, until cleared
+	Counted<Stats::REF> counted;
 };
 
 struct RefTable {
@@ -397,6 +414,8 @@ public:
 	Rc<Transaction> from_parent; // the sending thread's stack (its process's L3)
 	Rc<Transaction> to_parent;   // the receiving thread's stack (its process's L3)
 	Buffer *buffer = nullptr;    // in to_proc's range (to_proc's L3)
+	Counted<Stats::TRANSACTION> counted;
+	u64 start_ns = 0;            // for debugfs (elapsed)
 
 	bool is_oneway() const { return flags & txn_flags::ONE_WAY; }
 	// binder_get_txn_from: the sending thread, if still there.
@@ -453,6 +472,8 @@ public:
 	kcpp::RbLinks rb;        // process's threads by pid
 	kcpp::ListLinks waiting; // process's waiting_threads
 	kcpp::PollCondVar wait{KCPP_LOCK_CLASS("kcpp_binder_thread_wait")};
+
+	Counted<Stats::THREAD> counted;
 
 private:
 	Result<void> wait_for_work(bool do_proc_work);
@@ -512,7 +533,9 @@ public:
 	Mapping mapping;
 	kcpp::Atomic<bool> vma_alive{false}; // changed under the mmap lock
 	kcpp::ListLinks registry;            // Driver::procs
-	Stats stats;
+	Stats stats;                         // its own commands and returns
+	Counted<Stats::PROC> counted;
+	kcpp::debugfs::ShowFile<Process> debugfs; // proc/<pid> (the first of that pid)
 
 	void stat_bc(u32 cmd);
 	void stat_br(u32 cmd);
@@ -635,8 +658,14 @@ public:
 	Result<void> get_frozen_info(FrozenStatusInfo &info);
 
 	kcpp::Mutex<ProcRegistry> procs{KCPP_LOCK_CLASS("kcpp_binder_procs")};
-	Stats stats;
 	Vec<Box<Context>> contexts;
+
+	// debugfs: kcpp_binder/{state,stats,transactions,proc/<pid>} (missing if debugfs is).
+	void debugfs_init();
+	void debugfs_add(Process &p);
+	kcpp::debugfs::Dir debugfs_root;
+	kcpp::debugfs::Dir debugfs_procs;
+	kcpp::debugfs::ShowFile<Driver> state_file, stats_file, transactions_file;
 };
 
 } // namespace binder

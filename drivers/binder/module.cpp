@@ -10,6 +10,8 @@ KCPP_MODULE_PARAM(ParamString<128>, devices, "binder", 0444,
 
 namespace binder {
 
+constinit Stats g_stats;
+
 namespace {
 // pr_info_ratelimited's defaults: a burst of 10 lines per 5 seconds.
 constinit kcpp::Atomic<unsigned long> g_log_window{0};
@@ -31,18 +33,19 @@ bool log_allowed()
 void Process::stat_bc(u32 cmd)
 {
 	stats.count_bc(cmd);
-	ctx.driver.stats.count_bc(cmd);
+	g_stats.count_bc(cmd);
 }
 
 void Process::stat_br(u32 cmd)
 {
 	stats.count_br(cmd);
-	ctx.driver.stats.count_br(cmd);
+	g_stats.count_br(cmd);
 }
 
 Result<Box<Driver>> Driver::init()
 {
 	Box<Driver> d = TRY(Box<Driver>::make(gfp::KERNEL));
+	d->debugfs_init();
 	const ParamString<128> param = kcpp_param::devices.get(); // a copy: get() returns by value
 	const char *names = param.c_str();
 	usize i = 0;
@@ -77,6 +80,11 @@ Driver::~Driver()
 	// so none is left now).
 	for (Box<Context> &c : contexts)
 		c->device.deregister();
+	state_file.remove();
+	stats_file.remove();
+	transactions_file.remove();
+	debugfs_procs.remove();
+	debugfs_root.remove();
 }
 
 } // namespace binder

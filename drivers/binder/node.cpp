@@ -186,6 +186,7 @@ int Process::release_node(Rc<Node> node, int refs)
 	release_work(*async_todo); // the queued one-way transactions
 
 	DeathList deaths;
+	FreezeList freezes;
 	{
 		auto g = inner.lock();
 		NodeData &d = n.data(g);
@@ -197,7 +198,12 @@ int Process::release_node(Rc<Node> node, int refs)
 		refs += d.ref_count;
 		while (Death *death = d.deaths.pop_front())
 			deaths.push_back(*death);
+		// Freeze notifications stay with their handles; the node no longer reports states.
+		while (Freeze *f = d.freezes.pop_front())
+			freezes.push_back(*f);
 	}
+	while (Freeze *f = freezes.pop_front())
+		Rc<Freeze>::adopt(f); // the node list's reference
 	while (Death *death = deaths.pop_front()) {
 		Rc<Death> held = Rc<Death>::adopt(death); // the node list's reference, dropped unlocked
 		Process &p = death->proc();

@@ -35,7 +35,7 @@ Result<Box<ProcFile>> DeviceOps::open(Context &ctx, kcpp::fs::File &file)
 		auto r = ctx.driver.procs.lock();
 		r->list.push_back(*proc);
 	}
-	ctx.driver.stats.created(Stats::PROC);
+	ctx.driver.debugfs_add(*proc);
 	return pf;
 }
 
@@ -130,7 +130,7 @@ void Process::release()
 			break;
 		Rc<Node>::adopt(target);
 	}
-	ctx.driver.stats.deleted(Stats::PROC);
+	debugfs.remove();
 	(void)threads, (void)nodes, (void)outgoing, (void)active;
 }
 

@@ -64,6 +64,7 @@ void Process::cleanup_ref(RefTable &table, Ref &ref)
 	Node &node = *ref.node;
 	Rc<Node> gone_strong, gone;
 	Rc<Death> from_node_list, from_work_list;
+	Rc<Freeze> freeze_from_node_list, freeze_from_work_list;
 	{
 		auto g = node.owner().inner.lock();
 		NodeData &d = node.data(g);
@@ -75,13 +76,27 @@ void Process::cleanup_ref(RefTable &table, Ref &ref)
 			d.deaths.remove(*ref.death);
 			from_node_list = Rc<Death>::adopt(ref.death.get());
 		}
+		if (ref.freeze && ref.freeze->node_link.is_linked()) {
+			d.freezes.remove(*ref.freeze);
+			freeze_from_node_list = Rc<Freeze>::adopt(ref.freeze.get());
+		}
 	}
-	if (ref.death) {
+	if (ref.death || ref.freeze) {
 		auto g = inner.lock();
-		ref.death->cleared = true; // never delivered now, whatever happens to the node
-		if (ref.death->work.is_queued()) {
-			dequeue_work(ref.death->work);
-			from_work_list = Rc<Death>::adopt(ref.death.get());
+		// Never delivered now, whatever happens to the node.
+		if (ref.death) {
+			ref.death->cleared = true;
+			if (ref.death->work.is_queued()) {
+				dequeue_work(ref.death->work);
+				from_work_list = Rc<Death>::adopt(ref.death.get());
+			}
+		}
+		if (ref.freeze) {
+			ref.freeze->cleared = true;
+			if (ref.freeze->work.is_queued()) {
+				dequeue_work(ref.freeze->work);
+				freeze_from_work_list = Rc<Freeze>::adopt(ref.freeze.get());
+			}
 		}
 	}
 }

@@ -465,6 +465,7 @@ Optional<TxnError> Builder::build()
 	t_->code = tr_.code;
 	t_->flags = tr_.flags;
 	t_->priority = Task::current().nice();
+	t_->start_ns = kcpp::time::now_ns();
 
 	if (target_node_ && target_node_->txn_security_ctx) {
 		Result<kcpp::security::SecCtx> ctx = kcpp::security::SecCtx::of_cred(*proc_.cred);
