@@ -267,7 +267,7 @@ def main():
     note(f"booting: {len(plan)} runs ({args.reps} repetitions, pairs {'/'.join(pairs)}), 1 vCPU, "
          f"-icount shift=0,sleep=off, plugin gran={gran}")
     try:
-        bt = boot(name, work, initrd, tools, gran, timeout=1800)
+        bt = boot(name, work, initrd, tools, gran, timeout=900)
     except SystemExit:
         why = guest_failure(name)
         if why:
