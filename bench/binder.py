@@ -253,8 +253,8 @@ def main():
     tools = prepare(work, args.modules)
     prog = build_program(work)
     jobs = make_jobs(names, args.scale)
-    fam = Family("binder", "binder_linux", "kcpp_binder", jobs)
     pairs = ("aa",) if args.aa_only else ("cmp", "aa")
+    fam = Family("binder", "binderc", "binderc2", jobs) if args.aa_only else Family("binder", "binder_linux", "kcpp_binder", jobs)
     plan = make_plan(jobs, args.reps, pairs)
     kos = {"binder_linux": kernel_ko("drivers/android", "binder_linux")}
     if not args.aa_only:
