@@ -476,14 +476,14 @@ public:
 	Counted<Stats::THREAD> counted;
 
 private:
-	Result<void> wait_for_work(bool do_proc_work);
+	Result<void> wait_for_work(ProcGuard &g, bool do_proc_work);
 	Result<void> handle_command(CommandReader &cmds, u32 cmd);
 	void death_command(u32 cmd, u32 target, u64 cookie);
 	void dead_binder_done(u64 cookie);
 	Result<void> freeze_command(u32 cmd, u32 handle, u64 cookie);
 	Result<void> freeze_notification_done(u64 cookie);
 	void take_item(ProcGuard &g, WorkList &list, Item &it);
-	Result<bool> deliver(ReturnWriter &out, Rc<Transaction> t);
+	Result<bool> deliver(ReturnWriter &out, Item &it);
 
 	Rc<Process> proc_;
 	ThreadData data_;
@@ -574,10 +574,12 @@ public:
 	Result<void> freeze(const FreezeInfo &info);
 
 	// Buffers.
-	Result<Buffer *> alloc_buffer(u64 data_size, u64 offsets_size, u64 extra_size, bool is_async, bool &spam);
+	Result<Buffer *> alloc_buffer(u64 data_size, u64 offsets_size, u64 extra_size, bool is_async, bool &spam,
+				      const BufExtra &init, u32 debug_id, bool clear_on_free);
 	void free_buffer_space(Buffer *b); // binder_alloc_free_buf
 	void free_buf(Thread *thread, Buffer *b, bool is_failure); // binder_free_buf
 	void release_buffer_objects(Thread *thread, Buffer &b, u64 off_end, bool is_failure);
+	void release_buffer_objects(Thread *thread, Buffer &b, u64 off_end, bool is_failure, Node *target);
 	u64 buffer_user_addr(const Buffer &b) const { return mapping.base() + b.offset; }
 	// A view of a buffer for objects.h (check_buffer rules).
 	struct BufferView {
@@ -603,7 +605,7 @@ private:
 	Result<void> set_context_mgr(const FlatBinderObject *fbo);
 	Result<void> get_node_info_for_ref(NodeInfoForRef &info);
 	void get_node_debug_info(NodeDebugInfo &info);
-	Result<void> write_read(Thread &thread, uptr arg, bool nonblock);
+	Result<void> write_read(Thread &thread, uptr arg, bool nonblock, bool &did_read);
 	int release_node(Rc<Node> node, int refs);
 	void add_freeze_work(bool is_frozen);
 };

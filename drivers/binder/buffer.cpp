@@ -158,15 +158,12 @@ Result<void> Process::install_pages(u64 offset, u64 size)
 	return {};
 }
 
-// binder_alloc_new_buf.
-Result<Buffer *> Process::alloc_buffer(u64 data_size, u64 offsets_size, u64 extra_size, bool is_async, bool &spam)
+// binder_alloc_new_buf. `init` is recorded in the buffer under the same lock; its target
+// node pointer is not counted here (the caller gives the buffer its reference on success).
+Result<Buffer *> Process::alloc_buffer(u64 data_size, u64 offsets_size, u64 extra_size, bool is_async, bool &spam,
+				       const BufExtra &init, u32 debug_id, bool clear_on_free)
 {
-	bool mapped;
-	{
-		auto g = inner.lock();
-		mapped = g->mapped;
-	}
-	if (!mapped || !vma_alive.load_acquire()) {
+	if (!vma_alive.load_acquire()) {
 		BINDER_LOG("{}: binder_alloc_buf, no vma", pid);
 		return kcpp::code::ESRCH;
 	}
@@ -177,6 +174,10 @@ Result<Buffer *> Process::alloc_buffer(u64 data_size, u64 offsets_size, u64 extr
 	Buffer *b;
 	{
 		auto g = inner.lock();
+		if (!g->mapped) {
+			BINDER_LOG("{}: binder_alloc_buf, no vma", pid);
+			return kcpp::code::ESRCH;
+		}
 		Result<Buffer *> r = g->alloc.alloc(size, is_async, kcpp::task::Task::current().tgid(), spare);
 		if (r.is_err()) {
 			if (!is_async || g->alloc.free_async_space() >= size) {
@@ -192,27 +193,29 @@ Result<Buffer *> Process::alloc_buffer(u64 data_size, u64 offsets_size, u64 extr
 		b->data_size = data_size;
 		b->offsets_size = offsets_size;
 		b->extra_buffers_size = extra_size;
+		b->extra = init;
+		b->debug_id = debug_id;
+		b->clear_on_free = clear_on_free;
 		spam = b->oneway_spam_suspect;
 	}
 	if (Result<void> r = install_pages(b->offset, size); r.is_err()) {
+		{
+			auto g = inner.lock();
+			b->extra = BufExtra{}; // the caller keeps what it lent
+			b->clear_on_free = false;
+		}
 		free_buffer_space(b);
 		return r.error();
 	}
 	return b;
 }
 
-// binder_alloc_free_buf.
+// binder_alloc_free_buf. The buffer is no longer reachable by anyone else: its fields are
+// stable without the lock until it is given back.
 void Process::free_buffer_space(Buffer *b)
 {
-	bool clear;
-	u64 size;
-	{
-		auto g = inner.lock();
-		clear = b->clear_on_free;
-		size = g->alloc.block_size(*b);
-	}
-	if (clear) {
-		(void)mapping.zero(b->offset, size);
+	if (b->clear_on_free) {
+		(void)mapping.zero(b->offset, b->size);
 		b->clear_on_free = false;
 	}
 	auto g = inner.lock();
@@ -223,8 +226,7 @@ void Process::free_buffer_space(Buffer *b)
 
 Process::BufferView Process::view(Buffer &b)
 {
-	auto g = inner.lock();
-	return BufferView{*this, b, g->alloc.block_size(b)};
+	return BufferView{*this, b, b.size};
 }
 
 namespace {
@@ -240,24 +242,17 @@ bool Process::BufferView::read(u64 offset, void *dst, usize n)
 	return in_block(size, offset, n) && proc.mapping.read(buf.offset + offset, dst, n);
 }
 
+// A buffer's offset and size do not change while it is allocated, and the driver copies into
+// or out of a buffer only while it cannot be freed (being built, delivered, or being freed by
+// the one freeing it): no lock needed.
 bool Process::copy_to_buffer(Buffer &b, u64 offset, const void *src, usize n)
 {
-	u64 block;
-	{
-		auto g = inner.lock();
-		block = g->alloc.block_size(b);
-	}
-	return in_block(block, offset, n) && mapping.write(b.offset + offset, src, n);
+	return in_block(b.size, offset, n) && mapping.write(b.offset + offset, src, n);
 }
 
 bool Process::copy_user_to_buffer(Buffer &b, u64 offset, uptr from, u64 n)
 {
-	u64 block;
-	{
-		auto g = inner.lock();
-		block = g->alloc.block_size(b);
-	}
-	return in_block(block, offset, n) && mapping.copy_from_user(b.offset + offset, from, n);
+	return in_block(b.size, offset, n) && mapping.copy_from_user(b.offset + offset, from, n);
 }
 
 // ---- releasing a buffer -------------------------------------------------------------------
@@ -267,12 +262,18 @@ bool Process::copy_user_to_buffer(Buffer &b, u64 offset, uptr from, u64 n)
 // process, handle counts, and (for delivered buffers) the fds of fd arrays.
 void Process::release_buffer_objects(Thread *thread, Buffer &b, u64 off_end, bool is_failure)
 {
-	const u32 debug_id = b.debug_id;
 	Node *target;
 	{
 		auto g = inner.lock();
 		target = kcpp::exchange(b.extra.target_node, nullptr);
 	}
+	release_buffer_objects(thread, b, off_end, is_failure, target);
+}
+
+// The same, with the target node already taken out of the buffer (counted, or null).
+void Process::release_buffer_objects(Thread *thread, Buffer &b, u64 off_end, bool is_failure, Node *target)
+{
+	const u32 debug_id = b.debug_id;
 	if (target != nullptr) {
 		Rc<Node> held = Rc<Node>::adopt(target), gone;
 		{
@@ -376,7 +377,7 @@ void Process::free_buf(Thread *thread, Buffer *b, bool is_failure)
 			t->buffer = nullptr;
 			b->extra.txn = nullptr;
 		}
-		target = b->extra.target_node;
+		target = kcpp::exchange(b->extra.target_node, nullptr); // released below
 		async = b->async_transaction;
 		if (async && target != nullptr) {
 			NodeData &nd = target->data(g); // a node of this process
@@ -389,7 +390,7 @@ void Process::free_buf(Thread *thread, Buffer *b, bool is_failure)
 			}
 		}
 	}
-	release_buffer_objects(thread, *b, offsets_end(*b), is_failure);
+	release_buffer_objects(thread, *b, offsets_end(*b), is_failure, target);
 	free_buffer_space(b);
 }
 

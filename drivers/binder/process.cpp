@@ -214,7 +214,7 @@ template <typename T> Result<void> write_arg(uptr arg, const T &v)
 
 } // namespace
 
-Result<void> Process::write_read(Thread &thread, uptr arg, bool nonblock)
+Result<void> Process::write_read(Thread &thread, uptr arg, bool nonblock, bool &did_read)
 {
 	WriteRead bwr = TRY(read_arg<WriteRead>(arg));
 	if (bwr.write_size > 0) {
@@ -233,11 +233,9 @@ Result<void> Process::write_read(Thread &thread, uptr arg, bool nonblock)
 		Result<void> r = thread.read(out, nonblock);
 		if (r.is_ok())
 			bwr.read_consumed = out.consumed();
-		{
-			auto g = inner.lock();
-			if (!g->todo.is_empty())
-				wakeup(g);
-		}
+		// Process work left behind wakes another thread (ioctl() does it under the lock it
+		// takes at the end anyway, before returning).
+		did_read = true;
 		if (r.is_err()) {
 			if (write_arg(arg, bwr).is_err())
 				return kcpp::code::EFAULT;
@@ -324,10 +322,11 @@ void Process::get_node_debug_info(NodeDebugInfo &info)
 Result<long> Process::ioctl(u32 cmd, uptr arg, bool nonblock)
 {
 	Rc<Thread> thread = TRY(current_thread());
+	bool did_read = false;
 	Result<void> ret = [&]() -> Result<void> {
 		switch (cmd) {
 		case ioctl::WRITE_READ:
-			return write_read(*thread, arg, nonblock);
+			return write_read(*thread, arg, nonblock, did_read);
 		case ioctl::SET_MAX_THREADS: {
 			Result<u32> v = read_arg<u32>(arg);
 			if (v.is_err())
@@ -394,6 +393,8 @@ Result<long> Process::ioctl(u32 cmd, uptr arg, bool nonblock)
 	if (thread) {
 		auto g = inner.lock();
 		thread->data(g).looper_need_return = false;
+		if (did_read && !g->todo.is_empty())
+			wakeup(g);
 	}
 	if (ret.is_err()) {
 		if (!(ret.error() == kcpp::code::EINTR))

@@ -63,6 +63,7 @@ template <typename Extra> struct RangeBuffer {
 
 	kcpp::ListLinks link; // all blocks, by address
 	u64 offset = 0;       // from the start of the range
+	u64 size = 0;         // while allocated: the block's size (it cannot change until freed)
 	bool free = true;
 	bool allow_user_free = false;     // delivered: user space may BC_FREE_BUFFER it
 	bool async_transaction = false;   // counts against the async half
@@ -144,6 +145,7 @@ public:
 			blocks_.insert_after(*best, *rest);
 		}
 		best->free = false;
+		best->size = size;
 		best->allow_user_free = false;
 		best->async_transaction = is_async;
 		best->oneway_spam_suspect = false;
@@ -186,6 +188,7 @@ public:
 		if (b.async_transaction)
 			free_async_space_ += bsize;
 		b.free = true;
+		b.size = 0;
 		b.allow_user_free = false;
 		b.async_transaction = false;
 		b.oneway_spam_suspect = false;

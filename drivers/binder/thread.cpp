@@ -130,11 +130,10 @@ void Process::set_nice(long nice)
 Result<void> Thread::write(CommandReader &cmds)
 {
 	while (cmds.has_more()) {
-		{
-			auto g = proc().inner.lock();
-			if (data(g).return_error.cmd != br::OK)
-				break;
-		}
+		// SAFETY: return_error belongs to this thread alone: only its own ioctls (a failed
+		// transaction, BR_ERROR, the read loop returning it) write it, and this is one.
+		if (data_.return_error.cmd != br::OK)
+			break;
 		const u32 cmd = TRY(cmds.read<u32>());
 		proc().stat_bc(cmd);
 		TRY(handle_command(cmds, cmd));
@@ -175,7 +174,7 @@ Result<void> Thread::handle_command(CommandReader &cmds, u32 cmd)
 		if (r.is_err()) {
 			static const char *const names[] = {"IncRefs", "Acquire", "Release", "DecRefs"};
 			BINDER_LOG("{}:{} {} {} refcount change on invalid ref {} ret {}", p.pid, pid,
-				   names[ioc::nr(cmd) - ioc::nr(bc::INCREFS)], strong, target, r.error());
+				   names[ioc::nr(cmd) - ioc::nr(bc::INCREFS)], strong ? 1 : 0, target, r.error().to_errno());
 		}
 		return {};
 	}
@@ -321,9 +320,8 @@ Result<void> Thread::handle_command(CommandReader &cmds, u32 cmd)
 // ---- BR returns ---------------------------------------------------------------------------
 
 // binder_wait_for_work.
-Result<void> Thread::wait_for_work(bool do_proc_work)
+Result<void> Thread::wait_for_work(ProcGuard &g, bool do_proc_work)
 {
-	auto g = proc().inner.lock();
 	for (;;) {
 		if (has_work(g, do_proc_work))
 			return {};
@@ -399,6 +397,10 @@ struct Item {
 	ErrorWork *error = nullptr;
 	FrozenStateInfo frozen{};
 	Rc<Transaction> t;
+	Buffer *buf = nullptr; // a transaction's buffer, and what deliver needs of it
+	Node *target = nullptr;
+	u64 data_size = 0;
+	u64 offsets_size = 0;
 	Rc<Node> node_gone;
 	Rc<Death> death_gone;
 	Rc<Freeze> freeze_gone;
@@ -417,6 +419,11 @@ void Thread::take_item(ProcGuard &g, WorkList &list, Item &it)
 	switch (w->type) {
 	case WorkType::Transaction:
 		it.t = Rc<Transaction>::adopt(kcpp::container_of(w, &Transaction::work)); // the list's reference
+		it.buf = it.t->buffer;
+		KCPP_BUG_ON(it.buf == nullptr);
+		it.target = it.buf->extra.target_node;
+		it.data_size = it.buf->data_size;
+		it.offsets_size = it.buf->offsets_size;
 		break;
 	case WorkType::ReturnError:
 		it.error = kcpp::container_of(w, &ErrorWork::work);
@@ -505,20 +512,13 @@ void Thread::take_item(ProcGuard &g, WorkList &list, Item &it)
 
 // The delivery part of binder_thread_read for a transaction or reply: true when the read is
 // over (delivered, or a failed reply reported), false to go on with the next item.
-Result<bool> Thread::deliver(ReturnWriter &out, Rc<Transaction> t)
+Result<bool> Thread::deliver(ReturnWriter &out, Item &it)
 {
 	Process &p = proc();
-	Buffer *buf;
-	Node *target;
-	u64 data_size, offsets_size;
-	{
-		auto g = p.inner.lock();
-		buf = t->buffer;
-		KCPP_BUG_ON(buf == nullptr);
-		target = buf->extra.target_node;
-		data_size = buf->data_size;
-		offsets_size = buf->offsets_size;
-	}
+	Rc<Transaction> t = move(it.t);
+	Buffer *buf = it.buf;
+	Node *target = it.target;
+	const u64 data_size = it.data_size, offsets_size = it.offsets_size;
 	TransactionDataSecctx tr{};
 	TransactionData &trd = tr.transaction_data;
 	u32 cmd;
@@ -572,6 +572,7 @@ Result<bool> Thread::deliver(ReturnWriter &out, Rc<Transaction> t)
 		return kcpp::code::EFAULT;
 	}
 	p.stat_br(cmd);
+	bool freed = false;
 	{
 		auto g = p.inner.lock();
 		buf->allow_user_free = true;
@@ -586,8 +587,26 @@ Result<bool> Thread::deliver(ReturnWriter &out, Rc<Transaction> t)
 			d.transaction_stack = t;
 			return true;
 		}
+		// A reply or a one-way message is done: binder_free_transaction, under the lock
+		// already held when its target is this process (it always is, unless released).
+		bool ours;
+		{
+			auto pg = t->peers.lock();
+			ours = pg->to_proc.get() == &p;
+		}
+		if (ours) {
+			g->outstanding_txns--;
+			if (g->outstanding_txns < 0)
+				kcpp::pr_warn("free_transaction: unexpected outstanding_txns {}", g->outstanding_txns);
+			if (g->outstanding_txns == 0 && g->is_frozen)
+				p.freeze_wait.notify_all();
+			if (t->buffer != nullptr)
+				t->buffer->extra.txn = nullptr;
+			freed = true;
+		}
 	}
-	free_transaction(move(t));
+	if (!freed)
+		free_transaction(move(t));
 	return true;
 }
 
@@ -598,41 +617,39 @@ Result<void> Thread::read(ReturnWriter &out, bool nonblock)
 		TRY(out.write(br::NOOP));
 
 	for (;;) { // until something was returned (or the thread must return anyway)
-		bool wait_for_proc_work;
-		u32 looper_state;
-		{
-			auto g = p.inner.lock();
-			ThreadData &d = data(g);
-			wait_for_proc_work = available_for_proc_work(g);
-			d.looper |= looper::WAITING;
-			looper_state = d.looper;
-		}
+		// The process lock is kept from the check through the wait to the first item, and
+		// dropped for whatever sleeps or touches user memory.
+		Optional<ProcGuard> og(p.inner.lock());
+		const bool wait_for_proc_work = available_for_proc_work(*og);
+		data(*og).looper |= looper::WAITING;
 		if (wait_for_proc_work) {
+			const u32 looper_state = data(*og).looper;
+			og.reset();
 			if (!(looper_state & (looper::REGISTERED | looper::ENTERED)))
 				BINDER_LOG("{}:{} ERROR: Thread waiting for process work before calling BC_REGISTER_LOOPER "
 					   "or BC_ENTER_LOOPER (state {:x})",
 					   p.pid, pid, looper_state);
 			Process::set_nice(p.default_priority);
+			og = p.inner.lock();
 		}
 		Result<void> waited{};
 		if (nonblock) {
-			auto g = p.inner.lock();
-			if (!has_work(g, wait_for_proc_work))
+			if (!has_work(*og, wait_for_proc_work))
 				waited = kcpp::code::EAGAIN;
 		} else {
-			waited = wait_for_work(wait_for_proc_work);
+			waited = wait_for_work(*og, wait_for_proc_work);
 		}
-		{
-			auto g = p.inner.lock();
-			data(g).looper &= ~looper::WAITING;
-		}
-		TRY(move(waited));
+		data(*og).looper &= ~looper::WAITING;
+		if (waited.is_err())
+			return waited.error();
 
 		bool retry = false;
 		for (;;) {
 			Item it;
 			{
-				auto g = p.inner.lock();
+				if (!og)
+					og = p.inner.lock();
+				ProcGuard &g = *og;
 				ThreadData &d = data(g);
 				WorkList *list;
 				if (!d.todo.is_empty()) {
@@ -647,19 +664,23 @@ Result<void> Thread::read(ReturnWriter &out, bool nonblock)
 				if (!out.has_room_for_item())
 					break;
 				take_item(g, *list, it);
+				og.reset();
 			}
 
 			switch (it.type) {
 			case WorkType::Transaction: {
-				const bool stop = TRY(deliver(out, move(it.t)));
+				const bool stop = TRY(deliver(out, it));
 				if (stop)
 					goto done;
 				continue;
 			}
 			case WorkType::ReturnError:
 				TRY(out.write(it.cmd));
-				{
-					auto g = p.inner.lock();
+				if (it.error == &data_.return_error) {
+					// SAFETY: this thread's own slot (see write()).
+					data_.return_error.cmd = br::OK;
+				} else {
+					auto g = p.inner.lock(); // reply_error: other threads test it
 					it.error->cmd = br::OK;
 				}
 				p.stat_br(it.cmd);

@@ -294,7 +294,7 @@ private:
 	bool holds_strong_ = false; // and a local strong count, until the buffer takes it
 	Rc<Transaction> t_;
 	Box<CompleteWork> tcomplete_ = Box<CompleteWork>::from_raw(nullptr);
-	bool tcomplete_queued_ = false;
+	Work *tcomplete_queued_ = nullptr; // once queued (owned by the list)
 	Optional<kcpp::security::SecCtx> secctx_;
 	u64 secctx_size_ = 0; // ALIGN(len, 8)
 	Buffer *buffer_ = nullptr;
@@ -325,6 +325,7 @@ Optional<TxnError> Builder::find_target()
 		{
 			auto g = proc_.inner.lock();
 			ThreadData &d = thread_.data(g);
+			d.ee = ExtendedError{id_, br::OK, 0};
 			in_reply_to_ = d.transaction_stack;
 			if (!in_reply_to_) {
 				BINDER_LOG("{}:{} got reply transaction with no transaction stack", proc_.pid, thread_.pid);
@@ -406,6 +407,7 @@ Optional<TxnError> Builder::find_target()
 
 	auto g = proc_.inner.lock();
 	ThreadData &d = thread_.data(g);
+	d.ee = ExtendedError{id_, br::OK, 0};
 	Work *w = d.todo.front();
 	if (!oneway() && w != nullptr && w->type == WorkType::Transaction) {
 		// A synchronous call while an incoming transaction waits at the head of the todo.
@@ -483,7 +485,10 @@ Optional<TxnError> Builder::build()
 		}
 	}
 
-	Result<Buffer *> b = target_proc_->alloc_buffer(tr_.data_size, tr_.offsets_size, extra_, !reply_ && oneway(), spam_);
+	// The buffer records its transaction and target node when it is allocated (one lock).
+	const BufExtra init{t_.get(), target_node_.get()};
+	Result<Buffer *> b = target_proc_->alloc_buffer(tr_.data_size, tr_.offsets_size, extra_, !reply_ && oneway(), spam_,
+							init, t_->debug_id, t_->flags & txn_flags::CLEAR_BUF);
 	if (b.is_err()) {
 		const kcpp::Error e = b.error();
 		BINDER_LOG("cannot allocate buffer{}", e == kcpp::code::ESRCH	  ? ": vma cleared, target dead or dying"
@@ -491,6 +496,11 @@ Optional<TxnError> Builder::build()
 					       : e == kcpp::code::ENOMEM ? ": memory allocation failed"
 									 : "");
 		return err(e == kcpp::code::ESRCH ? br::DEAD_REPLY : br::FAILED_REPLY, e);
+	}
+	if (target_node_) {
+		// The buffer takes over the local strong count, and gets a reference on the node.
+		(void)Rc<Node>::from_ref(*target_node_).into_raw();
+		holds_strong_ = false;
 	}
 	buffer_ = b.value();
 	t_->buffer = buffer_;
@@ -504,17 +514,6 @@ Optional<TxnError> Builder::build()
 			KCPP_WARN_ON_ONCE(true);
 		}
 		secctx_.reset();
-	}
-	{
-		auto g = target_proc_->inner.lock();
-		buffer_->debug_id = t_->debug_id;
-		buffer_->extra.txn = t_.get();
-		if (target_node_) {
-			// The buffer takes over the local strong count (and a reference on the node).
-			buffer_->extra.target_node = Rc<Node>::from_ref(*target_node_).into_raw();
-			holds_strong_ = false;
-		}
-		buffer_->clear_on_free = t_->flags & txn_flags::CLEAR_BUF;
 	}
 	return {};
 }
@@ -825,8 +824,7 @@ Optional<TxnError> Builder::send()
 		{
 			auto g = proc_.inner.lock();
 			thread_.enqueue(g, tcomplete_->work);
-			(void)move(tcomplete_).into_raw(); // owned by the list
-			tcomplete_queued_ = true;
+			tcomplete_queued_ = &move(tcomplete_).into_raw()->work; // owned by the list
 		}
 		{
 			auto g = target_proc_->inner.lock();
@@ -850,8 +848,7 @@ Optional<TxnError> Builder::send()
 			// BR_TRANSACTION_COMPLETE comes with the reply (or error), so the target can
 			// start right away.
 			thread_.enqueue_deferred(g, tcomplete_->work);
-			(void)move(tcomplete_).into_raw();
-			tcomplete_queued_ = true;
+			tcomplete_queued_ = &move(tcomplete_).into_raw()->work;
 			t_->need_reply = true;
 			t_->from_parent = d.transaction_stack;
 			d.transaction_stack = t_;
@@ -871,8 +868,7 @@ Optional<TxnError> Builder::send()
 	{
 		auto g = proc_.inner.lock();
 		thread_.enqueue(g, tcomplete_->work);
-		(void)move(tcomplete_).into_raw();
-		tcomplete_queued_ = true;
+		tcomplete_queued_ = &move(tcomplete_).into_raw()->work;
 	}
 	if (error != 0 && error != br::TRANSACTION_PENDING_FROZEN)
 		return TxnError{error, 0};
@@ -881,10 +877,8 @@ Optional<TxnError> Builder::send()
 
 void Builder::run()
 {
-	{
-		auto g = proc_.inner.lock();
-		thread_.data(g).ee = ExtendedError{id_, br::OK, 0};
-	}
+	// The extended error is reset (to this id, BR_OK) in find_target's first own lock; a
+	// failure before it sets it anyway.
 	Optional<TxnError> e = find_target();
 	if (!e)
 		e = build();
@@ -903,15 +897,10 @@ void Builder::fail(TxnError e)
 		// err_dead_proc_or_thread: the queued BR_TRANSACTION_COMPLETE is taken back.
 		BINDER_LOG("{}:{} {} process or thread", proc_.pid, thread_.pid,
 			   e.br == br::FROZEN_REPLY ? "frozen" : "dead");
-		Work *w;
+		Work *w = tcomplete_queued_;
 		{
 			auto g = proc_.inner.lock();
-			w = thread_.data(g).todo.back();
-			// It is the last item queued on this thread by this call.
-			KCPP_BUG_ON(w == nullptr || !(w->type == WorkType::TransactionComplete ||
-						      w->type == WorkType::TransactionPending ||
-						      w->type == WorkType::OnewaySpamSuspect));
-			dequeue_work(*w);
+			dequeue_work(*w); // from this thread's todo
 		}
 		Box<CompleteWork>::from_raw(kcpp::container_of(w, &CompleteWork::work));
 	}

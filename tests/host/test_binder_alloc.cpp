@@ -98,6 +98,7 @@ TEST_F(BinderAllocTest, SplitsABiggerBlockAndKeepsTheRestFree)
 	EXPECT_EQ(b->offset, 0u);
 	EXPECT_FALSE(b->free);
 	EXPECT_EQ(a.block_size(*b), 64u);
+	EXPECT_EQ(b->size, 64u); // recorded for lock-free bounds checks
 	EXPECT_FALSE(spare_); // the spare descriptor became the free rest
 	EXPECT_EQ(free_blocks(a), (std::vector<std::pair<u64, u64>>{{64, 8192 - 64}}));
 }
@@ -108,6 +109,7 @@ TEST_F(BinderAllocTest, ExactFitLeavesTheSpareUnused)
 	init(a, 4096);
 	Buf *b = must(take(a, 4096));
 	EXPECT_EQ(b->offset, 0u);
+	EXPECT_EQ(b->size, 4096u);
 	EXPECT_TRUE(spare_);
 	EXPECT_TRUE(free_blocks(a).empty());
 }
