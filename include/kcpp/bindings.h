@@ -189,6 +189,11 @@ void kcpp_workqueue_flush(struct kcpp_workqueue *wq) KCPP_NOEXCEPT;
 /* Both return the number of bytes NOT copied, as copy_{from,to}_user do. */
 unsigned long kcpp_copy_from_user(void *to, kcpp_uptr_t from, unsigned long n) KCPP_NOEXCEPT;
 unsigned long kcpp_copy_to_user(kcpp_uptr_t to, const void *from, unsigned long n) KCPP_NOEXCEPT;
+/* The same for a whole C++ object of n = sizeof(its type) bytes, without hardened usercopy's
+ * run-time object check, which the kernel's own copies skip when n is a compile-time constant
+ * (check_object_size): C++ checked the size at compile time (UserSliceReader::read<T>). */
+unsigned long kcpp_copy_object_from_user(void *to, kcpp_uptr_t from, unsigned long n) KCPP_NOEXCEPT;
+unsigned long kcpp_copy_object_to_user(kcpp_uptr_t to, const void *from, unsigned long n) KCPP_NOEXCEPT;
 unsigned long kcpp_clear_user(kcpp_uptr_t to, unsigned long n) KCPP_NOEXCEPT;
 
 /* ---- module parameters (src/params) ------------------------------------------------- */

@@ -58,7 +58,9 @@ public:
 	{
 		static_assert(is_trivially_copyable_v<T>, "read<T> needs a plain-data type");
 		T value;
-		TRY(read_raw(&value, sizeof(T)));
+		// A whole object of a size fixed at compile time: no run-time object check needed,
+		// as for the kernel's constant-size copies.
+		TRY(advance(sizeof(T), [&](uptr from) { return kcpp_copy_object_from_user(&value, from, sizeof(T)); }));
 		return value;
 	}
 	[[nodiscard]] Result<void> skip(usize n)
@@ -78,7 +80,7 @@ public:
 	template <typename T> [[nodiscard]] Result<void> write(const T &value)
 	{
 		static_assert(is_trivially_copyable_v<T>, "write<T> needs a plain-data type");
-		return write_raw(&value, sizeof(T));
+		return advance(sizeof(T), [&](uptr to) { return kcpp_copy_object_to_user(to, &value, sizeof(T)); });
 	}
 	[[nodiscard]] Result<void> zero(usize n)
 	{

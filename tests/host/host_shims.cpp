@@ -1276,6 +1276,17 @@ unsigned long kcpp_copy_to_user(kcpp_uptr_t to, const void *from, unsigned long 
 	return n - ok;
 }
 
+// The whole-object copies behave the same on the host (no hardened usercopy here).
+unsigned long kcpp_copy_object_from_user(void *to, kcpp_uptr_t from, unsigned long n) noexcept
+{
+	return kcpp_copy_from_user(to, from, n);
+}
+
+unsigned long kcpp_copy_object_to_user(kcpp_uptr_t to, const void *from, unsigned long n) noexcept
+{
+	return kcpp_copy_to_user(to, from, n);
+}
+
 unsigned long kcpp_clear_user(kcpp_uptr_t to, unsigned long n) noexcept
 {
 	const unsigned long ok = user_accessible(to, n);
