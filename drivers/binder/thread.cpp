@@ -336,17 +336,15 @@ Result<void> Thread::wait_for_work(ProcGuard &g, bool do_proc_work)
 }
 
 namespace {
-
-// binder_put_node_cmd.
-Result<void> put_node_cmd(ReturnWriter &out, Process &p, u32 cmd, u64 ptr, u64 cookie)
-{
-	TRY(out.write(cmd));
-	TRY(out.write(ptr));
-	TRY(out.write(cookie));
-	p.stat_br(cmd);
-	return {};
-}
-
+// Returns with a payload, written in one copy.
+struct [[gnu::packed]] CmdCookie {
+	u32 cmd;
+	u64 cookie;
+};
+struct [[gnu::packed]] CmdFrozen {
+	u32 cmd;
+	FrozenStateInfo info;
+};
 } // namespace
 
 // binder_apply_fd_fixups: in the receiving task, reserve an fd for every file the transaction
@@ -567,7 +565,13 @@ Result<bool> Thread::deliver(ReturnWriter &out, Item &it)
 		size = sizeof(tr);
 	}
 	from.reset();
-	if (out.write(cmd).is_err() || out.write_raw(&tr, size).is_err()) {
+	// The command and its payload in one copy (each user copy of a run-time size pays for
+	// hardened usercopy's object check).
+	u8 item[sizeof(u32) + sizeof(tr)];
+	__builtin_memcpy(item, &cmd, sizeof(cmd));
+	__builtin_memcpy(item + sizeof(cmd), &tr, size);
+	// Flushed now: delivered means it reached user memory (with what was gathered before).
+	if (out.write_raw(item, sizeof(cmd) + size).is_err() || out.flush().is_err()) {
 		p.cleanup_transaction(move(t), "put_user failed", br::FAILED_REPLY);
 		return kcpp::code::EFAULT;
 	}
@@ -613,8 +617,12 @@ Result<bool> Thread::deliver(ReturnWriter &out, Item &it)
 Result<void> Thread::read(ReturnWriter &out, bool nonblock)
 {
 	Process &p = proc();
-	if (out.consumed() == 0)
+	if (out.consumed() == 0) {
+		// Copied at once: a read buffer that faults is EFAULT before any work is taken or
+		// the thread waits, as in C.
 		TRY(out.write(br::NOOP));
+		TRY(out.flush());
+	}
 
 	for (;;) { // until something was returned (or the thread must return anyway)
 		// The process lock is kept from the check through the wait to the first item, and
@@ -676,6 +684,7 @@ Result<void> Thread::read(ReturnWriter &out, bool nonblock)
 			}
 			case WorkType::ReturnError:
 				TRY(out.write(it.cmd));
+				TRY(out.flush()); // before the slot is cleared
 				if (it.error == &data_.return_error) {
 					// SAFETY: this thread's own slot (see write()).
 					data_.return_error.cmd = br::OK;
@@ -692,27 +701,34 @@ Result<void> Thread::read(ReturnWriter &out, bool nonblock)
 				TRY(out.write(it.cmd));
 				p.stat_br(it.cmd);
 				break;
-			case WorkType::Node:
+			case WorkType::Node: {
+				// binder_put_node_cmd for each change, in one copy.
+				struct [[gnu::packed]] NodeCmd {
+					u32 cmd;
+					PtrCookie pc;
+				} cmds[4];
 				for (int i = 0; i < it.ncmds; ++i)
-					TRY(put_node_cmd(out, p, it.node_cmds[i], it.node_ptr, it.node_cookie));
+					cmds[i] = NodeCmd{it.node_cmds[i], PtrCookie{it.node_ptr, it.node_cookie}};
+				if (it.ncmds != 0)
+					TRY(out.write_raw(cmds, it.ncmds * sizeof(NodeCmd)));
+				for (int i = 0; i < it.ncmds; ++i)
+					p.stat_br(it.node_cmds[i]);
 				break;
+			}
 			case WorkType::DeadBinder:
 			case WorkType::DeadBinderAndClear:
 			case WorkType::ClearDeathNotification:
-				TRY(out.write(it.cmd));
-				TRY(out.write(it.cookie));
+				TRY(out.write(CmdCookie{it.cmd, it.cookie}));
 				p.stat_br(it.cmd);
 				if (it.cmd == br::DEAD_BINDER)
 					goto done; // a death notification can cause transactions
 				break;
 			case WorkType::FrozenBinder:
-				TRY(out.write(br::FROZEN_BINDER));
-				TRY(out.write(it.frozen));
+				TRY(out.write(CmdFrozen{br::FROZEN_BINDER, it.frozen}));
 				p.stat_br(br::FROZEN_BINDER);
 				goto done; // so can a freeze notification
 			case WorkType::ClearFreezeNotification:
-				TRY(out.write(br::CLEAR_FREEZE_NOTIFICATION_DONE));
-				TRY(out.write(it.cookie));
+				TRY(out.write(CmdCookie{br::CLEAR_FREEZE_NOTIFICATION_DONE, it.cookie}));
 				p.stat_br(br::CLEAR_FREEZE_NOTIFICATION_DONE);
 				break;
 			}
@@ -732,6 +748,7 @@ done:
 			spawn = true;
 		}
 	}
+	TRY(out.flush());
 	if (spawn) {
 		TRY(out.overwrite_first(br::SPAWN_LOOPER));
 		p.stat_br(br::SPAWN_LOOPER);

@@ -111,6 +111,9 @@ TEST_F(BinderStreamTest, ReturnsAreWrittenInOrder)
 	EXPECT_EQ(w.remaining(), 104u);
 	u32 word;
 	memcpy(&word, out.data() + 4, 4);
+	EXPECT_EQ(word, 0xeeeeeeeeu); // gathered, not copied yet
+	must(w.flush());
+	memcpy(&word, out.data() + 4, 4);
 	EXPECT_EQ(word, br::INCREFS);
 	must(w.overwrite_first(br::SPAWN_LOOPER));
 	memcpy(&word, out.data(), 4);
@@ -131,15 +134,47 @@ TEST_F(BinderStreamTest, AWorkItemNeedsRoomForTheLargestReturn)
 	EXPECT_FALSE(past.has_room_for_item());
 }
 
-TEST_F(BinderStreamTest, WritingToAFaultingBufferIsEfault)
+TEST_F(BinderStreamTest, WritingToAFaultingBufferIsEfaultAtTheFlush)
 {
 	std::vector<unsigned char> out(64);
 	const uptr a = user_addr(out.data());
 	kcpp_host::set_user_fault_range(a, a + 64);
 	ReturnWriter w(a, out.size(), 0);
-	EXPECT_EQ(w.write(br::NOOP).error(), code::EFAULT);
-	EXPECT_EQ(w.consumed(), 0u);
+	must(w.write(br::NOOP));
+	EXPECT_EQ(w.flush().error(), code::EFAULT);
 	kcpp_host::clear_user_fault_range();
+}
+
+TEST_F(BinderStreamTest, LargeReturnsGoStraightOutAfterWhatWasGathered)
+{
+	std::vector<unsigned char> out(1024, 0);
+	ReturnWriter w(user_addr(out.data()), out.size(), 8);
+	must(w.write(br::NOOP));
+	std::vector<unsigned char> big(ReturnWriter::GATHER + 4, 0xab);
+	must(w.write_raw(big.data(), big.size()));
+	EXPECT_EQ(w.consumed(), 8 + 4 + big.size());
+	u32 word;
+	memcpy(&word, out.data() + 8, 4);
+	EXPECT_EQ(word, br::NOOP);
+	EXPECT_EQ(out[12], 0xab);
+	EXPECT_EQ(out[12 + big.size() - 1], 0xab);
+}
+
+TEST_F(BinderStreamTest, GatheringFlushesWhenFull)
+{
+	std::vector<unsigned char> out(1024, 0);
+	ReturnWriter w(user_addr(out.data()), out.size(), 0);
+	for (usize i = 0; i < ReturnWriter::GATHER / 4 + 1; ++i)
+		must(w.write(static_cast<u32>(i)));
+	u32 first;
+	memcpy(&first, out.data(), 4);
+	EXPECT_EQ(first, 0u);
+	u32 last;
+	memcpy(&last, out.data() + ReturnWriter::GATHER - 4, 4);
+	EXPECT_EQ(last, ReturnWriter::GATHER / 4 - 1); // the full buffer went out
+	must(w.flush());
+	memcpy(&last, out.data() + ReturnWriter::GATHER, 4);
+	EXPECT_EQ(last, ReturnWriter::GATHER / 4);
 }
 
 } // namespace
