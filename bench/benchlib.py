@@ -1,19 +1,24 @@
-"""Shared parts of the instruction-counting block benchmarks (bench/nullb.py, bench/nvme.py).
+"""Shared parts of the instruction-counting benchmarks (bench/nullb.py, bench/nvme.py; the
+binder benchmark uses the boot, counting and analysis parts).
 
-A benchmark compares disk *families* (the null block disks, the NVMe disks). Each family has
-three roles in every boot: C (the kernel's driver, the baseline), K (the kcpp driver) and C2
-(the kernel's driver again, for the A/A noise floor). The guest script (bench/guest.sh) sets
-the disks up, links them as /dev/kcpp-bench/FAMILY.ROLE and runs one fio process whose jobs,
-one after the other, each do a fixed number of I/Os bracketed by two markers (bench/icount/
-marker.c); the icount plugin (bench/icount/icount.c) writes the guest instructions executed
-between markers, kernel and user apart, per kernel page or translation block.
+A block benchmark compares disk *families* (the null block disks, the NVMe disks). Each family
+has three roles in every boot: C (the kernel's driver, the baseline), K (the kcpp driver) and
+C2 (the kernel's driver again, for the A/A noise floor). The guest script (bench/guest.sh)
+sets the disks up, links them as /dev/kcpp-bench/GROUP.ROLE (a job's group is its family's
+name unless it names another set of disks) and runs one fio process whose jobs, one after the
+other, each do a fixed number of I/Os bracketed by two markers (bench/icount/marker.c); the
+icount plugin (bench/icount/icount.c) writes the guest instructions executed between markers,
+kernel and user apart, per kernel page or translation block, and the marker writes the guest
+time. QEMU runs TCG with `-icount shift=0,sleep=off` and 1 vCPU.
 
 Measurements: a job of N and one of 2N I/Os on the same disk; per-I/O = (count(2N) -
 count(N)) / N, so fixed costs (fio's setup and teardown, the markers) cancel. Pairs: "cmp"
 (C against K) and "aa" (C against C2), each measured ABBA within every repetition. A benchmark
 may boot more than once (the NVMe one swaps the controllers' slots in its second boot); the
 baseline and kcpp figures are medians over all measurements, ratio_min/ratio_max the extremes
-of the per-repetition ratios (mean of the two A measurements over the mean of the two B ones).
+of the per-repetition ratios (mean of the two A measurements over the mean of the two B ones,
+outliers left out: see Analysis.row). A primary row's verdict: "ok" at ratio >= 1, "within
+noise" at ratio >= the A/A pair's ratio_min, else "worse".
 """
 import base64
 import bisect
@@ -35,6 +40,7 @@ MODULES = [BUILD / "modules" / "debian"]  # where our .ko files are (prepare() m
 ROLES = ("C", "K", "C2")
 PAIRS = {"cmp": ("C", "K"), "aa": ("C", "C2")}  # pair -> (A = baseline role, B role)
 TIMES = "/tmp/kcpp-bench-times"  # the guest's marker time stamps (guest.sh prints them)
+SPIN_PID = "/tmp/kcpp-spin.pid"  # guest.sh writes the idle spinner's pid there
 
 
 def die(msg):
@@ -61,6 +67,7 @@ class Job:
     ios: int = 10000  # N
     fio: dict = field(default_factory=dict)  # extra fio options
     group: str = ""  # the disks it runs on, /dev/kcpp-bench/GROUP.ROLE (default: the family's name)
+    spin: bool = False  # run the idle spinner (bench/icount/spin.c) during its runs
 
 
 @dataclass
@@ -120,11 +127,13 @@ disk_util=0
 stonewall
 """]
     for r in plan:
+        spin = f" {SPIN_PID}" if r.job.spin else ""
         opts = dict(ioengine="io_uring", **r.job.fio)
         out.append(f"[r{r.id}]\nfilename=/dev/kcpp-bench/{r.job.group or r.family.name}.{r.role}\nrw={r.job.rw}\n"
                    f"bs={r.job.bs}\niodepth={r.job.qd}\nnumber_ios={r.n}\n"
                    + "".join(f"{k}={v}\n" for k, v in opts.items())
-                   + f"exec_prerun={marker} {2 * r.id} {TIMES}\nexec_postrun={marker} {2 * r.id + 1} {TIMES}\n")
+                   + f"exec_prerun={marker} {2 * r.id} {TIMES}{spin}\n"
+                   + f"exec_postrun={marker} {2 * r.id + 1} {TIMES}{spin}\n")
     return "\n".join(out)
 
 
@@ -204,12 +213,12 @@ class Boot:
     retries: int
 
 
-def boot(name, work, initrd, tools, gran, qemu_args=(), append="", smp=1, mem=1024, timeout=1200, sleep="off"):
+def boot(name, work, initrd, tools, gran, qemu_args=(), append="", smp=1, mem=1024, timeout=1200):
     counts = work / f"{name}.icount"
     t = time.monotonic()
     cmd = [ROOT / "qemu/run-scenario.sh", "--kernel", "debian", "--name", name, "--initrd", initrd,
            "--smp", smp, "--mem", mem, "--timeout", timeout,
-           "--qemu-arg", "-icount", "--qemu-arg", f"shift=0,sleep={sleep}",
+           "--qemu-arg", "-icount", "--qemu-arg", "shift=0,sleep=off",
            "--qemu-arg", "-plugin", "--qemu-arg", f"{tools.plugin},outfile={counts},gran={gran},idle={tools.idle}"]
     for a in qemu_args:
         cmd += ["--qemu-arg", a]
@@ -420,21 +429,43 @@ class Analysis:
         return out
 
     def row(self, name, fam, job, pair, what, higher_better=False, unit=""):
-        """{name, baseline, kcpp, ratio, ratio_min, ratio_max, ...}; ratio oriented so that
-        higher is better for the B side."""
+        """{name, baseline, kcpp, ratio, ratio_min, ratio_max, outliers}; ratio oriented so
+        that higher is better for the B side.
+
+        baseline and kcpp are medians of all measurements: background work (a kworker, an
+        RCU grace period, fio's helper thread, a late device completion) now and then adds
+        instructions to one run, and a median ignores it. The per-repetition ratios (mean of
+        the two A measurements over the mean of the two B ones) leave out such outliers, values
+        further from their side's median than max(6 robust standard deviations, 1 %), counted
+        in "outliers"; cv is over the rest."""
         xs = self.per_io(fam, job, pair, (0, 3), what)
         ys = self.per_io(fam, job, pair, (1, 2), what)
-        reps = [statistics.mean(x) / statistics.mean(y) for x, y in zip(xs, ys)]
-        if higher_better:
-            reps = [1 / r for r in reps]
         fx, fy = [v for x in xs for v in x], [v for y in ys for v in y]
-        # Medians: background work (a kworker, an RCU grace period, fio's main thread)
-        # now and then adds instructions to one run; a median ignores it.
         base, kc = statistics.median(fx), statistics.median(fy)
+        ox, oy = outlier_test(fx), outlier_test(fy)
+        reps = []
+        for x, y in zip(xs, ys):
+            x, y = [v for v in x if not ox(v)], [v for v in y if not oy(v)]
+            if x and y and statistics.mean(y):
+                reps.append(statistics.mean(x) / statistics.mean(y))
+        if higher_better:
+            reps = [1 / r for r in reps if r]
+        reps = reps or [0.0]
         ratio = (kc / base if higher_better else base / kc) if base and kc else 0.0
+        kx, ky = [v for v in fx if not ox(v)], [v for v in fy if not oy(v)]
         return dict(name=name, baseline=round(base, 1), kcpp=round(kc, 1), ratio=round(ratio, 4),
-                    ratio_min=round(min(reps), 4), ratio_max=round(max(reps), 4), unit=unit,
-                    cv=(round(cv(fx), 3), round(cv(fy), 3)))
+                    ratio_min=round(min(reps), 4), ratio_max=round(max(reps), 4),
+                    outliers=len(fx) - len(kx) + len(fy) - len(ky), unit=unit,
+                    cv=(round(cv(kx), 3), round(cv(ky), 3)))
+
+
+def outlier_test(values):
+    """A predicate: is a value further from the median of values than max(6 robust standard
+    deviations (1.4826 MAD), 1 % of the median)?"""
+    med = statistics.median(values)
+    mad = statistics.median(abs(v - med) for v in values)
+    lim = max(6 * 1.4826 * mad, 0.01 * abs(med))
+    return lambda v: abs(v - med) > lim
 
 
 def kernel_per_io(b, a, n):
@@ -500,6 +531,8 @@ def print_rows(title, fam, rows):
         if "baseline_share" in r:
             extra = (f"   share {r['baseline_share'] * 100:.1f}% / {r['kcpp_share'] * 100:.1f}%  ("
                      + ", ".join(f"{m} {v:.0f}" for m, v in {**r['baseline_modules'], **r['kcpp_modules']}.items()) + ")")
+        if r.get("outliers"):
+            extra += f"   ({r['outliers']} outlier{'s' if r['outliers'] > 1 else ''})"
         print(f"{r['name']:28} {r['baseline']:11.1f} {r['kcpp']:11.1f} {r['ratio']:8.4f} "
               f"{r['ratio_min']:7.4f}..{r['ratio_max']:<7.4f} {r['cv'][0]:5.2f}/{r['cv'][1]:<5.2f}{extra}")
 

@@ -114,14 +114,15 @@ done
 # One fio process runs every job in turn (stonewall); each job runs its marker commands
 # (exec_prerun/exec_postrun) right before and after its I/O loop, after its setup.
 # The spinner (bench/icount/spin.c) keeps the vCPU from going idle while fio waits for a
-# device inside a run; the markers let it run only there (SIGCONT at a run's start, SIGSTOP at
-# its end): outside the runs fio sleeps on timers, and a spinner would make every such sleep
-# cost its length in executed instructions.
+# device inside the runs of jobs that ask for it: their markers let it run there only
+# (SIGCONT at a run's start, SIGSTOP at its end; outside the runs fio sleeps on timers, and a
+# spinner would make every such sleep cost its length in executed instructions).
 cd /tmp
 /kcpp/spin &
 spin=$!
+echo $spin >/tmp/kcpp-spin.pid
 while [ "$(cut -d' ' -f3 /proc/$spin/stat)" != T ]; do sleep 0.01; done
-KCPP_SPIN_PID=$spin /usr/bin/fio --eta=never --output-format=terse --output=/tmp/fio.out /kcpp/jobs.fio
+/usr/bin/fio --eta=never --output-format=terse --output=/tmp/fio.out /kcpp/jobs.fio
 kill -KILL $spin
 sed 's/^/KCPP-BENCH-FIO /' /tmp/fio.out
 sed 's/^/KCPP-BENCH-TIME /' /tmp/kcpp-bench-times
