@@ -456,8 +456,14 @@ static int do_read(struct fz *f)
 	int n = 0;
 
 	bwr.read_size = chance(&f->r, 95) ? RBUF_SIZE : rnd(&f->r, 200);
-	if (bwr.read_size == RBUF_SIZE && chance(&f->r, 2))
+	if (bwr.read_size == RBUF_SIZE && chance(&f->r, 2)) {
 		bwr.read_consumed = rnd(&f->r, 16);
+		/* Both drivers write a BR_SPAWN_LOOPER over bytes 0-3 of the read buffer, not at
+		 * read_consumed (binder_thread_read's `done:`), so a start of 1-3 would see its first
+		 * return clobbered; 5-7 keep the unaligned case without the overlap. */
+		if (bwr.read_consumed >= 1 && bwr.read_consumed <= 3)
+			bwr.read_consumed += 4;
+	}
 	binder_size_t start = bwr.read_consumed;
 	if (fz_ioctl(f, BINDER_WRITE_READ, &bwr))
 		return 0;
