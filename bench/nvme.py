@@ -86,11 +86,12 @@ def main():
     ap = argparse.ArgumentParser(description="kcpp_nvme vs nvme and kcpp_nullb vs null_blk, guest instructions per I/O")
     ap.add_argument("--reps", type=int, default=3, help="ABBA repetitions per boot")
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies every job's N")
-    ap.add_argument("--jobs", default=",".join(NVME_JOBS))
+    ap.add_argument("--jobs", default=",".join(NVME_JOBS), help=f"NVMe jobs, from {','.join(NVME_JOBS)}")
     ap.add_argument("--no-nullb", action="store_true", help="NVMe only")
     ap.add_argument("--latency-ns", type=int, default=300000, help="completion latency of the QD1 controllers")
     ap.add_argument("--qemu-arg", action="append", default=[], help="an extra QEMU argument (debugging)")
-    ap.add_argument("--functions", type=int, nargs="?", const=15, default=0)
+    ap.add_argument("--functions", type=int, nargs="?", const=15, default=0, metavar="K",
+                    help="print the K kernel functions whose per-I/O counts differ most")
     ap.add_argument("--modules", metavar="DIR", help="measure the .ko files in DIR (a copy of build/modules/debian) "
                     "instead of building")
     ap.add_argument("--out", default=str(BUILD / "bench" / "nvme.json"))
