@@ -197,8 +197,9 @@ struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int
 }
 
 /*
- * SAFETY: sgl is room for max_segs struct scatterlist in the request's PDU; the disk's
- * max_segments limit is at most max_segs, so blk_rq_map_sg cannot write past it (checked).
+ * SAFETY: sgl is room for max_segs struct scatterlist in the request's PDU; blk_rq_map_sg
+ * fills at most blk_rq_nr_phys_segments() entries, checked to be at most max_segs and
+ * initialised here (the last one marked as the end).
  */
 int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
 			unsigned int max_segs, int *nents)
@@ -206,9 +207,13 @@ int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *
 	struct request *r = RQ(rq);
 	int n, mapped;
 
-	if (blk_rq_nr_phys_segments(r) > max_segs)
+	unsigned int segs = blk_rq_nr_phys_segments(r);
+
+	if (!segs || segs > max_segs)
 		return -EINVAL;
-	sg_init_table(sgl, max_segs);
+	/* Only the entries this request can use: clearing all max_segs (4 KiB for 128) cost
+	 * ~700 instructions per I/O (./kcpp bench nvme); the C driver clears as many as well. */
+	sg_init_table(sgl, segs);
 	n = blk_rq_map_sg(r->q, r, sgl);
 	if (n <= 0)
 		return -EIO;
