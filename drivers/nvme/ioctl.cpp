@@ -8,6 +8,24 @@ namespace kcpp_nvme {
 
 namespace {
 
+// The submission queue entry a passthrough structure describes (the data pointer and
+// command id are the driver's to fill).
+template <typename Cmd> nvme::Command command_from_user(const Cmd &user)
+{
+	nvme::Command cmd{};
+	cmd.opcode = user.opcode;
+	cmd.nsid = user.nsid;
+	cmd.cdw2 = user.cdw2;
+	cmd.cdw3 = user.cdw3;
+	cmd.cdw10 = user.cdw10;
+	cmd.cdw11 = user.cdw11;
+	cmd.cdw12 = user.cdw12;
+	cmd.cdw13 = user.cdw13;
+	cmd.cdw14 = user.cdw14;
+	cmd.cdw15 = user.cdw15;
+	return cmd;
+}
+
 // An admin passthrough command from user space: validated, its data bounced through a
 // coherent buffer (with a PRP list when it spans more than two pages), run on the admin
 // queue; the NVMe status (0 on success) is the ioctl's return value, as in the C driver.
@@ -25,17 +43,7 @@ template <typename Cmd> Result<long> admin_passthru(Controller &ctrl, uptr arg)
 		return code::EINVAL;
 	}
 
-	nvme::Command cmd{};
-	cmd.opcode = user.opcode;
-	cmd.nsid = user.nsid;
-	cmd.cdw2 = user.cdw2;
-	cmd.cdw3 = user.cdw3;
-	cmd.cdw10 = user.cdw10;
-	cmd.cdw11 = user.cdw11;
-	cmd.cdw12 = user.cdw12;
-	cmd.cdw13 = user.cdw13;
-	cmd.cdw14 = user.cdw14;
-	cmd.cdw15 = user.cdw15;
+	nvme::Command cmd = command_from_user(user);
 
 	// Data direction from the opcode's two low bits (NVMe: 01 to the controller, 10 from it).
 	const bool to_device = user.opcode & 1;
@@ -79,18 +87,7 @@ template <typename Cmd> Result<nvme::Command> user_io_command(Controller &ctrl, 
 		ctrl.device().err("passthrough: nsid {} in the command does not match namespace {}", user.nsid, ns.nsid);
 		return code::EINVAL;
 	}
-	nvme::Command cmd{};
-	cmd.opcode = user.opcode;
-	cmd.nsid = user.nsid;
-	cmd.cdw2 = user.cdw2;
-	cmd.cdw3 = user.cdw3;
-	cmd.cdw10 = user.cdw10;
-	cmd.cdw11 = user.cdw11;
-	cmd.cdw12 = user.cdw12;
-	cmd.cdw13 = user.cdw13;
-	cmd.cdw14 = user.cdw14;
-	cmd.cdw15 = user.cdw15;
-	return cmd;
+	return command_from_user(user);
 }
 
 // Runs an I/O command from user space on the namespace's queues, as a passthrough request
