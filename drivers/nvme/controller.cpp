@@ -27,7 +27,7 @@ Controller::Controller(pci::Device pdev, const Config &config, pci::Enabled enab
 		       pci::Bar<BAR_MIN> bar, dma::CoherentAllocation<nvme::Command> asq,
 		       dma::CoherentAllocation<nvme::Completion> acq, dma::CoherentAllocation<u8> identify)
 	: dev_(pdev.as_device()), pdev_(pdev), config_(config), enabled_(move(enabled)), regions_(move(regions)),
-	  bar_(move(bar)), asq_(move(asq)), acq_(move(acq)), identify_(move(identify)),
+	  bar_(move(bar)), asq_(move(asq)), acq_(move(acq), ADMIN_DEPTH), identify_(move(identify)),
 	  instance_(next_instance.fetch_add_relaxed(1))
 {
 }
@@ -302,23 +302,12 @@ Result<void> Controller::abort(u16 qid, u16 cid)
 // Interrupt context: consume every new admin completion entry.
 irq::Return Controller::process_admin_completions()
 {
-	bool any = false;
-	for (;;) {
-		const u16 status = acq_.read_volatile(cq_head_, &nvme::Completion::status);
-		if ((status & 1) != cq_phase_)
-			break;
-		io::dma_rmb(); // read the rest of the entry only after seeing its phase
-		const nvme::Completion cqe = acq_[cq_head_];
+	const bool any = acq_.consume([&](const nvme::Completion &cqe) {
 		*result_.lock() = AdminResult{true, cqe.command_id, cqe.status, cqe.result};
-		if (++cq_head_ == ADMIN_DEPTH) {
-			cq_head_ = 0;
-			cq_phase_ ^= 1;
-		}
-		any = true;
-	}
+	});
 	if (!any)
 		return irq::Return::None;
-	doorbell(1, cq_head_);
+	doorbell(1, acq_.head());
 	done_.complete();
 	return irq::Return::Handled;
 }
@@ -406,10 +395,8 @@ void Controller::reset()
 		{
 			// The admin queues start over empty too (the irq handler owns their head).
 			auto masked = irq_.mask();
-			for (usize i = 0; i < ADMIN_DEPTH; ++i)
-				acq_[i] = nvme::Completion{};
-			sq_tail_ = cq_head_ = 0;
-			cq_phase_ = 1;
+			acq_.reset();
+			sq_tail_ = 0;
 		}
 		cancel_all_requests();
 		for (Box<IoQueue> &q : io_queues_)

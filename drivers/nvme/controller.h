@@ -46,6 +46,53 @@ struct Config {
 
 class Controller;
 
+// A completion queue's host side: the ring the controller writes, and where its next entry is
+// expected (head and phase tag). Belongs to the queue's interrupt handler, or to a reset with
+// that interrupt masked.
+class CompletionQueue {
+public:
+	CompletionQueue(dma::CoherentAllocation<nvme::Completion> ring, u16 depth) : ring_(move(ring)), depth_(depth) {}
+
+	dma::Addr dma_handle() const { return ring_.dma_handle(); }
+	u16 head() const { return head_; }
+
+	// Calls on_entry(entry) for every entry the controller has posted since, in order, and
+	// says whether there was any (then the head doorbell must be written).
+	template <typename F> bool consume(F &&on_entry)
+	{
+		bool any = false;
+		for (;;) {
+			const u16 status = ring_.read_volatile(head_, &nvme::Completion::status);
+			if ((status & 1) != phase_)
+				break;
+			io::dma_rmb(); // read the rest of the entry only after seeing its phase
+			const nvme::Completion entry = ring_[head_];
+			if (++head_ == depth_) {
+				head_ = 0;
+				phase_ ^= 1;
+			}
+			any = true;
+			on_entry(entry);
+		}
+		return any;
+	}
+
+	// Empty again, as a disabled controller leaves its queues.
+	void reset()
+	{
+		for (usize i = 0; i < depth_; ++i)
+			ring_[i] = nvme::Completion{};
+		head_ = 0;
+		phase_ = 1;
+	}
+
+private:
+	dma::CoherentAllocation<nvme::Completion> ring_;
+	const u16 depth_;
+	u16 head_ = 0;
+	u16 phase_ = 1;
+};
+
 // blk-mq operations: one disk per namespace.
 struct NvmeOps {
 	// Owned by the disk, which may outlive the controller while its block device is open:
@@ -82,7 +129,7 @@ class IoQueue : Pinned {
 public:
 	IoQueue(Controller &ctrl, u16 qid, u16 depth, u16 vector, dma::CoherentAllocation<nvme::Command> sq,
 		dma::CoherentAllocation<nvme::Completion> cq, dma::CoherentAllocation<u64> prps)
-		: ctrl_(ctrl), qid_(qid), depth_(depth), vector_(vector), sq_(move(sq)), cq_(move(cq)),
+		: ctrl_(ctrl), qid_(qid), depth_(depth), vector_(vector), sq_(move(sq)), cq_(move(cq), depth),
 		  prps_(move(prps))
 	{
 	}
@@ -125,11 +172,9 @@ private:
 	const u16 depth_;
 	const u16 vector_;
 	dma::CoherentAllocation<nvme::Command> sq_;
-	dma::CoherentAllocation<nvme::Completion> cq_;
+	CompletionQueue cq_;
 	dma::CoherentAllocation<u64> prps_;
 	SpinLockIrq<SqState> sq_state_{KCPP_LOCK_CLASS("kcpp_nvme_sq")};
-	u16 cq_head_ = 0; // the completion side belongs to the interrupt handler (or a reset)
-	u16 cq_phase_ = 1;
 	u32 corrupted_ = 0; // completions the inject_corrupt_completions hook spoiled
 	irq::Registration<IoQueue> irq_; // released first
 };
@@ -233,7 +278,7 @@ private:
 	pci::Regions regions_;
 	pci::Bar<BAR_MIN> bar_;
 	dma::CoherentAllocation<nvme::Command> asq_;
-	dma::CoherentAllocation<nvme::Completion> acq_;
+	CompletionQueue acq_;
 	dma::CoherentAllocation<u8> identify_;
 	const int instance_;
 	u64 cap_ = 0;
@@ -242,8 +287,6 @@ private:
 	u16 oncs_ = 0;
 	u32 max_transfer_ = MAX_TRANSFER; // bytes per request: MAX_TRANSFER or the DMA layer's limit
 	u16 sq_tail_ = 0; // admin submission side: under admin_lock_
-	u16 cq_head_ = 0; // admin completion side: the interrupt handler's (or a reset's)
-	u16 cq_phase_ = 1;
 	Atomic<u8> health_{static_cast<u8>(Health::Live)};
 	Mutex<u16> admin_lock_{KCPP_LOCK_CLASS("kcpp_nvme_admin"), u16(0)}; // one admin command at a time
 	SpinLockIrq<AdminResult> result_{KCPP_LOCK_CLASS("kcpp_nvme_admin_result")};

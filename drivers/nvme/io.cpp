@@ -56,32 +56,15 @@ void IoQueue::reset_state()
 	auto masked = irq_.mask();
 	auto sq = sq_state_.lock();
 	sq->tail = sq->rung = 0;
-	for (usize i = 0; i < depth_; ++i)
-		cq_[i] = nvme::Completion{};
-	cq_head_ = 0;
-	cq_phase_ = 1;
+	cq_.reset();
 }
 
 // Interrupt context (or a reset with the interrupt masked): consume new completion entries.
 irq::Return IoQueue::process_completions()
 {
-	bool any = false;
-	for (;;) {
-		const u16 status = cq_.read_volatile(cq_head_, &nvme::Completion::status);
-		if ((status & 1) != cq_phase_)
-			break;
-		io::dma_rmb(); // read the rest of the entry only after seeing its phase
-		const nvme::Completion cqe = cq_[cq_head_];
-		if (++cq_head_ == depth_) {
-			cq_head_ = 0;
-			cq_phase_ ^= 1;
-		}
-		any = true;
-		complete_one(cqe);
-	}
-	if (!any)
+	if (!cq_.consume([this](const nvme::Completion &cqe) { complete_one(cqe); }))
 		return irq::Return::None;
-	ctrl_.doorbell(2 * qid_ + 1, cq_head_);
+	ctrl_.doorbell(2 * qid_ + 1, cq_.head());
 	return irq::Return::Handled;
 }
 
