@@ -488,6 +488,14 @@ def lat_of(b, _a, _n):
     return b.lat
 
 
+def judge(cmp_, aa):
+    """Marks a primary row with its A/A floor and a verdict: ok at >= 1, within noise down to
+    the A/A pair's lowest per-repetition ratio, else worse."""
+    floor = aa["ratio_min"]
+    cmp_["aa_ratio_min"] = floor
+    cmp_["verdict"] = "ok" if cmp_["ratio"] >= 1.0 else ("within noise" if cmp_["ratio"] >= floor else "worse")
+
+
 def family_rows(an, fam, prefix=""):
     """Rows for one family: per job the primary figure (kernel instructions per I/O, C vs
     kcpp), its A/A twin, the share inside the drivers' modules, and the secondary figures."""
@@ -496,9 +504,7 @@ def family_rows(an, fam, prefix=""):
         p = f"{prefix}{job.name}"
         cmp_ = an.row(p, fam, job, "cmp", kernel_per_io, unit="kernel instructions/IO")
         aa = an.row(f"{prefix}aa.{job.name}", fam, job, "aa", kernel_per_io, unit="kernel instructions/IO")
-        floor = aa["ratio_min"]
-        cmp_["aa_ratio_min"] = floor
-        cmp_["verdict"] = "ok" if cmp_["ratio"] >= 1.0 else ("within noise" if cmp_["ratio"] >= floor else "worse")
+        judge(cmp_, aa)
         mod = an.row(f"{prefix}module.{job.name}", fam, job, "cmp", inside_per_io, unit="instructions/IO inside the driver modules")
         mod.update(baseline_share=round(mod["baseline"] / cmp_["baseline"], 4),
                    kcpp_share=round(mod["kcpp"] / cmp_["kcpp"], 4))

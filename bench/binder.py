@@ -50,6 +50,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+import benchlib
 from benchlib import (BUILD, ROOT, Analysis, Sample, boot, die, guest_times, kallsyms, kcpp_ko, kernel_ko,
                       module_ranges, note, prepare, print_functions, print_rows, run, write_json)
 
@@ -186,13 +187,13 @@ def binder_rows(an, fam, pairs):
         per_txn = job.ios * job.pairs  # round trips in N more per client
 
         def kernel(b, a, _n):
-            return (b.kernel - a.kernel) / per_txn
+            return benchlib.kernel_per_io(b, a, per_txn)
 
         def user(b, a, _n):
-            return (b.user - a.user) / per_txn
+            return benchlib.user_per_io(b, a, per_txn)
 
         def inside(b, a, _n):
-            return (sum(b.inside.values()) - sum(a.inside.values())) / per_txn
+            return benchlib.inside_per_io(b, a, per_txn)
 
         def lat(b, a, n):
             return (b.ns - a.ns) / n  # each client did n more round trips in that guest time
@@ -207,9 +208,7 @@ def binder_rows(an, fam, pairs):
             rows += [aa, aa_lat]
             continue
         cmp_ = an.row(job.name, fam, job, "cmp", kernel, unit=unit)
-        cmp_["aa_ratio_min"] = aa["ratio_min"]
-        cmp_["verdict"] = ("ok" if cmp_["ratio"] >= 1.0 else
-                           "within noise" if cmp_["ratio"] >= aa["ratio_min"] else "worse")
+        benchlib.judge(cmp_, aa)
         mod = an.row(f"module.{job.name}", fam, job, "cmp", inside, unit="instructions/round trip inside the driver modules")
         mod.update(baseline_share=round(mod["baseline"] / cmp_["baseline"], 4),
                    kcpp_share=round(mod["kcpp"] / cmp_["kcpp"], 4))
