@@ -113,13 +113,16 @@ struct NvmeOps {
 		bool requeued;   // set when a reset gave the request back to blk-mq
 		bool mapped;
 		bool aborted;    // the timeout handler sent an Abort for it
-		nvme::Command passthru; // Op::DrvIn/DrvOut: the command from user space
+		nvme::Command cmd;      // what queue_rq issues; for Op::DrvIn/DrvOut, the ioctl's
+					// command from user space to start from
 		u32 result;             // the completion's result dword (for passthrough)
 		Atomic<bool> device_done; // the controller posted its completion (IRQ vs timeout)
 	};
 	static block::Status queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last);
 	static void commit_rqs(QueueData &ns, block::HwQueue hctx);
+	static void queue_rqs(block::RequestList &rqs);
 	static void complete(block::Request rq);
+	static void release(block::Request rq);
 	static block::TimeoutAction timeout(block::Request rq);
 	static Result<long> ioctl(QueueData &ns, block::Queue q, const block::IoctlContext &ctx, u32 cmd, uptr arg);
 };
@@ -144,6 +147,9 @@ public:
 
 	// Queues a command; rings the doorbell now if `ring`, else at the next commit().
 	void submit(const nvme::Command &cmd, bool ring);
+	// Queues the prepared command (RequestData::cmd) of every request on the list, in
+	// order, and rings the doorbell once. Empties the list.
+	void submit_all(block::RequestList &rqs);
 	void commit();
 
 	[[nodiscard]] Result<void> request_irq(int irq, bool shared) { return irq_.request(irq, *this, "kcpp_nvme", shared); }
@@ -165,7 +171,7 @@ private:
 	};
 	void ring(SqState &sq);
 	irq::Return process_completions();
-	void complete_one(nvme::Completion cqe);
+	void complete_one(nvme::Completion cqe, block::CompletionBatch<NvmeOps> &batch);
 
 	Controller &ctrl_;
 	const u16 qid_;
@@ -174,7 +180,7 @@ private:
 	dma::CoherentAllocation<nvme::Command> sq_;
 	CompletionQueue cq_;
 	dma::CoherentAllocation<u64> prps_;
-	SpinLockIrq<SqState> sq_state_{KCPP_LOCK_CLASS("kcpp_nvme_sq")};
+	SpinLock<SqState> sq_state_{KCPP_LOCK_CLASS("kcpp_nvme_sq")}; // never taken in interrupts
 	u32 corrupted_ = 0; // completions the inject_corrupt_completions hook spoiled
 	irq::Registration<IoQueue> irq_; // released first
 };

@@ -45,6 +45,18 @@ void IoQueue::submit(const nvme::Command &cmd, bool ring_now)
 		ring(*sq);
 }
 
+void IoQueue::submit_all(block::RequestList &rqs)
+{
+	if (rqs.empty())
+		return;
+	auto sq = sq_state_.lock();
+	while (Optional<block::Request> rq = rqs.pop()) {
+		sq_[sq->tail] = rq->data<NvmeOps::RequestData>().cmd;
+		sq->tail = static_cast<u16>((sq->tail + 1) % depth_);
+	}
+	ring(*sq);
+}
+
 void IoQueue::commit()
 {
 	auto sq = sq_state_.lock();
@@ -60,9 +72,11 @@ void IoQueue::reset_state()
 }
 
 // Interrupt context (or a reset with the interrupt masked): consume new completion entries.
+// Successful completions are ended as one batch after the head doorbell is written.
 irq::Return IoQueue::process_completions()
 {
-	if (!cq_.consume([this](const nvme::Completion &cqe) { complete_one(cqe); }))
+	block::CompletionBatch<NvmeOps> batch;
+	if (!cq_.consume([this, &batch](const nvme::Completion &cqe) { complete_one(cqe, batch); }))
 		return irq::Return::None;
 	ctrl_.doorbell(2 * qid_ + 1, cq_.head());
 	return irq::Return::Handled;
@@ -71,7 +85,7 @@ irq::Return IoQueue::process_completions()
 // A completion entry is device input: one naming a queue or command that is not ours (a
 // malformed entry, or a late one for a command a reset already cancelled) is logged and
 // dropped.
-void IoQueue::complete_one(nvme::Completion cqe)
+void IoQueue::complete_one(nvme::Completion cqe, block::CompletionBatch<NvmeOps> &batch)
 {
 	// Test hook: make the next completions malformed, alternately naming another queue and
 	// an old generation of the command, as a faulty controller might.
@@ -101,9 +115,7 @@ void IoQueue::complete_one(nvme::Completion cqe)
 	pdu.status = cqe.status >> 1;
 	pdu.result = cqe.result;
 	pdu.device_done.store_release(true);
-	if (rq->should_fake_timeout())
-		return; // fault injection: this interrupt is "lost"; the timeout recovers it
-	rq->complete();
+	batch.complete(*rq, pdu.status == 0); // FAIL_IO_TIMEOUT may drop it: the timeout recovers it
 }
 
 // Maps the request's data for DMA and describes it in cmd with PRPs (a PRP list in the tag's
@@ -126,16 +138,16 @@ static block::Status map_data(Controller &ctrl, IoQueue &q, block::Request rq, n
 	return block::Status::Ok;
 }
 
-block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last)
+// Builds the request's command in its per-request data, maps its data and starts it: what
+// queue_rq and queue_rqs do before queueing the command.
+static block::Status prepare(NvmeOps::QueueData &ns, IoQueue &q, block::Request rq)
 {
 	Controller &ctrl = *ns.ctrl;
 	if (ctrl.health() == Controller::Health::Dead)
 		return block::Status::IoErr;
-	IoQueue &q = ctrl.io_queue(hctx.index());
-	RequestData &pdu = rq.data<RequestData>();
+	NvmeOps::RequestData &pdu = rq.data<NvmeOps::RequestData>();
 	if (!pdu.requeued)
 		pdu.retries = 0; // a new request (blk-mq zeroes the per-request data once, at allocation)
-	pdu.requeued = false;
 	pdu.status = 0;
 	pdu.mapped = false;
 	pdu.aborted = false;
@@ -144,7 +156,7 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 	pdu.generation = nvme::next_generation(pdu.generation);
 	const u16 tag = static_cast<u16>(rq.tag());
 
-	nvme::Command cmd;
+	nvme::Command &cmd = pdu.cmd;
 	switch (rq.op()) {
 	case block::Op::Read:
 	case block::Op::Write: {
@@ -168,7 +180,7 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 	}
 	case block::Op::DrvIn:
 	case block::Op::DrvOut:
-		cmd = pdu.passthru; // validated by the ioctl (ioctl.cpp)
+		// cmd is the ioctl's, validated there (ioctl.cpp); only its data pointers are ours.
 		if (rq.bytes() > 0)
 			if (const block::Status st = map_data(ctrl, q, rq, cmd); st != block::Status::Ok)
 				return st;
@@ -181,14 +193,47 @@ block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Reque
 		return block::Status::NotSupported;
 	}
 	cmd.command_id = pdu.command_id = nvme::make_cid(tag, pdu.generation);
+	pdu.requeued = false; // only now: a request prepare() failed on keeps its retry count
 	rq.start();
-	q.submit(cmd, last);
+	return block::Status::Ok;
+}
+
+block::Status NvmeOps::queue_rq(QueueData &ns, block::HwQueue hctx, block::Request rq, bool last)
+{
+	IoQueue &q = ns.ctrl->io_queue(hctx.index());
+	if (const block::Status st = prepare(ns, q, rq); st != block::Status::Ok)
+		return st;
+	q.submit(rq.data<RequestData>().cmd, last);
 	return block::Status::Ok;
 }
 
 void NvmeOps::commit_rqs(QueueData &ns, block::HwQueue hctx)
 {
 	ns.ctrl->io_queue(hctx.index()).commit();
+}
+
+// A plug's worth of requests at once (all for one disk): each is prepared, and each queue's
+// run of them goes to its submission queue under one lock with one doorbell write. Requests
+// that could not be prepared go back on the list for blk-mq to issue one by one (through
+// queue_rq, which then reports their error).
+void NvmeOps::queue_rqs(block::RequestList &rqs)
+{
+	block::RequestList ready, retry;
+	IoQueue *q = nullptr;
+	while (Optional<block::Request> rq = rqs.pop()) {
+		QueueData &ns = *static_cast<QueueData *>(rq->queuedata());
+		IoQueue &rq_queue = ns.ctrl->io_queue(rq->hw_queue().index());
+		if (q != nullptr && q != &rq_queue)
+			q->submit_all(ready);
+		q = &rq_queue;
+		if (prepare(ns, *q, *rq) == block::Status::Ok)
+			ready.push_back(*rq);
+		else
+			retry.push_back(*rq);
+	}
+	if (q != nullptr)
+		q->submit_all(ready);
+	rqs = retry;
 }
 
 // A request blk-mq gave up waiting for, as the C driver handles it: if the controller did
@@ -233,16 +278,23 @@ block::TimeoutAction NvmeOps::timeout(block::Request rq)
 	return block::TimeoutAction::ResetTimer;
 }
 
+// Undoes the data's DMA mapping.
+void NvmeOps::release(block::Request rq)
+{
+	RequestData &pdu = rq.data<RequestData>();
+	if (pdu.mapped) {
+		rq.unmap_dma(static_cast<QueueData *>(rq.queuedata())->ctrl->device(), pdu.sg);
+		pdu.mapped = false;
+	}
+}
+
 // Unmaps the data, then retries a command a reset cancelled (or that failed without
 // do-not-retry) up to MAX_RETRIES times, else ends the request with the mapped status.
 void NvmeOps::complete(block::Request rq)
 {
+	release(rq);
 	RequestData &pdu = rq.data<RequestData>();
 	Controller &ctrl = *static_cast<QueueData *>(rq.queuedata())->ctrl;
-	if (pdu.mapped) {
-		rq.unmap_dma(ctrl.device(), pdu.sg);
-		pdu.mapped = false;
-	}
 	const bool dead = ctrl.health() == Controller::Health::Dead;
 	const bool passthru = rq.op() == block::Op::DrvIn || rq.op() == block::Op::DrvOut; // never retried
 	if (nvme::disposition(pdu.status, pdu.retries, MAX_RETRIES, rq.is_failfast() || passthru, dead) ==

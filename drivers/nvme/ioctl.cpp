@@ -103,7 +103,7 @@ Result<long> run_io(block::Queue q, const nvme::Command &cmd, uptr addr, u32 len
 	if (timeout_ms)
 		rq.set_timeout_ms(timeout_ms);
 	NvmeOps::RequestData &pdu = rq.data<NvmeOps::RequestData>();
-	pdu.passthru = cmd;
+	pdu.cmd = cmd;
 	pdu.result = 0;
 	pdu.status = 0;
 	const block::Status st = rq.execute();

@@ -52,6 +52,8 @@ struct kcpp_request;		/* struct request */
 struct kcpp_request_queue;	/* struct request_queue */
 struct kcpp_bio;		/* struct bio */
 struct kcpp_blk_mq_hw_ctx;	/* struct blk_mq_hw_ctx */
+struct kcpp_rq_list;		/* struct rq_list */
+struct kcpp_io_comp_batch;	/* struct io_comp_batch */
 struct kcpp_pci_dev;		/* struct pci_dev, owned by the PCI core */
 struct kcpp_device;		/* struct device, owned by the driver core */
 struct kcpp_miscdev;		/* struct kcpp_miscdev (src/fs/misc_types.h): miscdevice + fops */
@@ -289,6 +291,7 @@ void kcpp_phy_set_duplex(struct kcpp_phy_device *dev, int duplex) KCPP_NOEXCEPT;
 struct kcpp_blk_mq_ops_desc {
 	unsigned char (*queue_rq)(struct kcpp_blk_mq_hw_ctx *hctx, const void *bd);
 	void (*commit_rqs)(struct kcpp_blk_mq_hw_ctx *hctx);
+	void (*queue_rqs)(struct kcpp_rq_list *rqlist);
 	void (*complete)(struct kcpp_request *rq);
 	int (*timeout)(struct kcpp_request *rq);
 };
@@ -337,13 +340,33 @@ int kcpp_blk_should_fake_timeout(struct kcpp_request *rq) KCPP_NOEXCEPT;
 /* The request for a tag of hardware queue hctx_idx, or NULL if the tag is not in use. */
 struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
 					   unsigned int tag) KCPP_NOEXCEPT;
-/* Maps the request's data for DMA by dev into sgl (room for max_segs struct scatterlist):
- * blk_rq_map_sg + dma_map_sg in the request's direction. Returns the number of mapped
- * entries (> 0), with *nents the count to pass back to unmap, or -errno. */
-int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
-			unsigned int max_segs, int *nents) KCPP_NOEXCEPT;
-void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
-			   int nents) KCPP_NOEXCEPT;
+/* A request's data as mapped for DMA: a single segment mapped directly (nents 0, mapped 1,
+ * single_addr/single_len) or nents scatterlist entries of which the first `mapped` are mapped. */
+struct kcpp_rq_dma {
+	unsigned long long single_addr;
+	unsigned int single_len;
+	int nents;
+	int mapped;
+};
+/* Maps the request's data for DMA by dev in the request's direction: dma_map_bvec when it is
+ * one segment, else blk_rq_map_sg into sgl (room for max_segs struct scatterlist) and
+ * dma_map_sg. Returns map->mapped (> 0) or -errno. */
+int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, struct kcpp_rq_dma *map,
+			void *sgl, unsigned int max_segs) KCPP_NOEXCEPT;
+void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev,
+			   const struct kcpp_rq_dma *map, void *sgl) KCPP_NOEXCEPT;
+/* What kcpp_blk_mq_complete_batched did with a request its device completed: dropped it
+ * (FAIL_IO_TIMEOUT fault injection: as if the interrupt were lost), sent it to the submitting
+ * CPU (which runs ->complete), added it to the batch iob (blk_mq_add_to_batch, with
+ * `complete` the batch's completion function), or left it to the caller to complete here. */
+#define KCPP_COMPLETED_DROPPED 0
+#define KCPP_COMPLETED_REMOTE 1
+#define KCPP_COMPLETED_BATCHED 2
+#define KCPP_COMPLETED_LOCAL 3
+int kcpp_blk_mq_complete_batched(struct kcpp_request *rq, struct kcpp_io_comp_batch *iob, int is_error,
+				 void (*complete)(struct kcpp_io_comp_batch *iob)) KCPP_NOEXCEPT;
+/* blk_mq_end_request_batch(iob): ends every request of the batch with success. */
+void kcpp_blk_mq_end_request_batch(struct kcpp_io_comp_batch *iob) KCPP_NOEXCEPT;
 /* Recovery (controller reset): blk_mq_quiesce_tagset / blk_mq_unquiesce_tagset (no queue_rq
  * of any queue of the set runs between them); blk_mq_tagset_busy_iter calling fn(rq, ctx) for
  * every started request until fn returns 0; blk_mq_tagset_wait_completed_request. */
@@ -610,6 +633,12 @@ unsigned int kcpp_c_readl(const volatile void *addr) KCPP_NOEXCEPT;
 void kcpp_c_writel(unsigned int val, volatile void *addr) KCPP_NOEXCEPT;
 unsigned long long kcpp_c_readq(const volatile void *addr) KCPP_NOEXCEPT;
 void kcpp_c_writeq(unsigned long long val, volatile void *addr) KCPP_NOEXCEPT;
+/* kcpp/block/mq.h's inline request readers and request lists: rq (room for a struct request)
+ * zeroed and its fields set by name; rq_list_add_tail / rq_list_pop. */
+void kcpp_c_request_init(struct kcpp_request *rq, unsigned long long sector, unsigned int bytes,
+			 unsigned int cmd_flags, int tag, struct kcpp_blk_mq_hw_ctx *hctx) KCPP_NOEXCEPT;
+void kcpp_c_rq_list_add_tail(struct kcpp_rq_list *list, struct kcpp_request *rq) KCPP_NOEXCEPT;
+struct kcpp_request *kcpp_c_rq_list_pop(struct kcpp_rq_list *list) KCPP_NOEXCEPT;
 
 KCPP_C_END
 

@@ -77,6 +77,7 @@ int kcpp_tag_set_init(struct kcpp_tag_set *ts, const struct kcpp_blk_mq_ops_desc
 	memset(ts, 0, sizeof(*ts));
 	ts->ops.queue_rq = (void *)desc->queue_rq;
 	ts->ops.commit_rqs = (void *)desc->commit_rqs;
+	ts->ops.queue_rqs = (void *)desc->queue_rqs;
 	ts->ops.complete = (void *)desc->complete;
 	ts->ops.timeout = (void *)desc->timeout;
 	if (map_pdev) {
@@ -197,18 +198,35 @@ struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int
 }
 
 /*
- * SAFETY: sgl is room for max_segs struct scatterlist in the request's PDU; blk_rq_map_sg
- * fills at most blk_rq_nr_phys_segments() entries, checked to be at most max_segs and
- * initialised here (the last one marked as the end).
+ * SAFETY: map and sgl are the C++ SgTable in the request's PDU, sgl room for max_segs struct
+ * scatterlist; blk_rq_map_sg fills at most blk_rq_nr_phys_segments() entries, checked to be at
+ * most max_segs and initialised here (the last one marked as the end). A single segment is
+ * mapped directly, as the C nvme driver does (nvme_setup_prp_simple): when one bvec holds all
+ * of the request's data.
  */
-int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl,
-			unsigned int max_segs, int *nents)
+int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, struct kcpp_rq_dma *map,
+			void *sgl, unsigned int max_segs)
 {
 	struct request *r = RQ(rq);
+	struct device *d = (struct device *)dev;
+	unsigned int segs = blk_rq_nr_phys_segments(r);
 	int n, mapped;
 
-	unsigned int segs = blk_rq_nr_phys_segments(r);
+	if (segs == 1) {
+		struct bio_vec bv = req_bvec(r);
 
+		if (bv.bv_len == blk_rq_bytes(r)) {
+			dma_addr_t addr = dma_map_bvec(d, &bv, rq_dma_dir(r), 0);
+
+			if (dma_mapping_error(d, addr))
+				return -ENOMEM;
+			map->single_addr = addr;
+			map->single_len = bv.bv_len;
+			map->nents = 0;
+			map->mapped = 1;
+			return 1;
+		}
+	}
 	if (!segs || segs > max_segs)
 		return -EINVAL;
 	/* Only the entries this request can use: clearing all max_segs (4 KiB for 128) cost
@@ -217,16 +235,46 @@ int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *
 	n = blk_rq_map_sg(r->q, r, sgl);
 	if (n <= 0)
 		return -EIO;
-	mapped = dma_map_sg_attrs((struct device *)dev, sgl, n, rq_dma_dir(r), DMA_ATTR_NO_WARN);
+	mapped = dma_map_sg_attrs(d, sgl, n, rq_dma_dir(r), DMA_ATTR_NO_WARN);
 	if (mapped <= 0)
 		return -ENOMEM;
-	*nents = n;
+	map->nents = n;
+	map->mapped = mapped;
 	return mapped;
 }
 
-void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev, void *sgl, int nents)
+void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev,
+			   const struct kcpp_rq_dma *map, void *sgl)
 {
-	dma_unmap_sg((struct device *)dev, sgl, nents, rq_dma_dir(RQ(rq)));
+	struct device *d = (struct device *)dev;
+
+	if (map->nents == 0)
+		dma_unmap_page(d, map->single_addr, map->single_len, rq_dma_dir(RQ(rq)));
+	else
+		dma_unmap_sg(d, sgl, map->nents, rq_dma_dir(RQ(rq)));
+}
+
+/* SAFETY: iob is the C++ CompletionBatch's mirror of struct io_comp_batch (layout checked in
+ * kcpp/block/mq.h); complete is the batch's end function, only ever called by that
+ * CompletionBatch (blk_mq_add_to_batch only stores and compares it). */
+int kcpp_blk_mq_complete_batched(struct kcpp_request *rq, struct kcpp_io_comp_batch *iob, int is_error,
+				 void (*complete)(struct kcpp_io_comp_batch *iob))
+{
+	struct request *r = RQ(rq);
+
+	if (blk_should_fake_timeout(r->q))
+		return KCPP_COMPLETED_DROPPED;
+	if (blk_mq_complete_request_remote(r))
+		return KCPP_COMPLETED_REMOTE;
+	if (blk_mq_add_to_batch(r, (struct io_comp_batch *)iob, is_error,
+				(void (*)(struct io_comp_batch *))complete))
+		return KCPP_COMPLETED_BATCHED;
+	return KCPP_COMPLETED_LOCAL;
+}
+
+void kcpp_blk_mq_end_request_batch(struct kcpp_io_comp_batch *iob)
+{
+	blk_mq_end_request_batch((struct io_comp_batch *)iob);
 }
 
 void kcpp_tag_set_quiesce(struct kcpp_tag_set *ts)

@@ -114,6 +114,15 @@ int main(void)
 	OFFSET(KCPP_OFFSETOF_REQUEST_DATA_LEN, request, __data_len);
 	OFFSET(KCPP_OFFSETOF_REQUEST_TAG, request, tag);
 	OFFSET(KCPP_OFFSETOF_REQUEST_Q, request, q);
+	OFFSET(KCPP_OFFSETOF_REQUEST_MQ_HCTX, request, mq_hctx);
+	OFFSET(KCPP_OFFSETOF_REQUEST_RQ_NEXT, request, rq_next);
+	LAYOUT(RQ_LIST, struct rq_list);
+	OFFSET(KCPP_OFFSETOF_RQ_LIST_HEAD, rq_list, head);
+	OFFSET(KCPP_OFFSETOF_RQ_LIST_TAIL, rq_list, tail);
+	LAYOUT(IO_COMP_BATCH, struct io_comp_batch);
+	OFFSET(KCPP_OFFSETOF_IO_COMP_BATCH_REQ_LIST, io_comp_batch, req_list);
+	OFFSET(KCPP_OFFSETOF_IO_COMP_BATCH_NEED_TS, io_comp_batch, need_ts);
+	OFFSET(KCPP_OFFSETOF_IO_COMP_BATCH_COMPLETE, io_comp_batch, complete);
 	OFFSET(KCPP_OFFSETOF_QUEUE_QUEUEDATA, request_queue, queuedata);
 	OFFSET(KCPP_OFFSETOF_HCTX_QUEUE, blk_mq_hw_ctx, queue);
 	OFFSET(KCPP_OFFSETOF_HCTX_QUEUE_NUM, blk_mq_hw_ctx, queue_num);

@@ -9,7 +9,9 @@
 //         struct RequestData { ... };                // optional: per request (the PDU)
 //         static Status queue_rq(QueueData &, HwQueue, Request rq, bool last);
 //         static void commit_rqs(QueueData &, HwQueue);          // optional
+//         static void queue_rqs(RequestList &rqs);               // optional: a plug's batch
 //         static void complete(Request rq);                      // optional
+//         static void release(Request rq);  // with complete: for CompletionBatch (below)
 //         static TimeoutAction timeout(Request rq);              // optional
 //         static Result<long> ioctl(QueueData &, Queue, const IoctlContext &,
 //                                   u32 cmd, uptr arg);                  // optional: the disk's
@@ -19,8 +21,9 @@
 //                                            TRY(Box<MyOps::QueueData>::make(gfp::KERNEL))));
 //
 // Request field reads on the I/O path (operation, sector, length, tag, per-request data)
-// are inline loads at offsets from kcpp/gen/layout.h rather than shim calls; each names the
-// kernel accessor it mirrors. tests/kunit/block_test.cpp compares them with the C ones.
+// and request lists are inline, at offsets from kcpp/gen/layout.h, rather than shim calls;
+// each names the kernel accessor it mirrors. tests/kunit/block_test.cpp compares them with
+// the C ones.
 #pragma once
 
 #include <kcpp/arc.h>
@@ -97,9 +100,14 @@ template <typename T> inline T field(const void *obj, usize offset)
 {
 	return *reinterpret_cast<const T *>(static_cast<const u8 *>(obj) + offset);
 }
+template <typename T> inline T &field_ref(void *obj, usize offset)
+{
+	return *reinterpret_cast<T *>(static_cast<u8 *>(obj) + offset);
+}
 } // namespace detail
 
 template <usize N> struct SgTable;
+class HwQueue;
 
 // A request blk-mq handed to the driver. A plain handle: the request lives until the
 // driver ends or completes it.
@@ -124,6 +132,8 @@ public:
 		const void *q = detail::field<const void *>(raw_, KCPP_OFFSETOF_REQUEST_Q);
 		return detail::field<void *>(q, KCPP_OFFSETOF_QUEUE_QUEUEDATA);
 	}
+	// rq->mq_hctx: the hardware queue the request was allocated on.
+	HwQueue hw_queue() const;
 
 	// blk_mq_rq_to_pdu(): the driver's per-request data, right after struct request.
 	template <typename T> T &data() const
@@ -157,34 +167,35 @@ private:
 };
 
 // Room for N scatterlist entries inside per-request data, and what map_dma made of them.
-// Plain storage: put it in Ops::RequestData; map_dma initialises it.
+// Plain storage: put it in Ops::RequestData; map_dma initialises it. A request whose data is
+// one segment is mapped without the scatterlist (as the C nvme driver maps it).
 template <usize N> struct SgTable {
+	kcpp_rq_dma map;
 	RawOpaque<KCPP_SIZEOF_SCATTERLIST * N, KCPP_ALIGNOF_SCATTERLIST> entries;
-	int nents;  // entries blk_rq_map_sg filled (what unmap needs)
-	int mapped; // entries after dma_map_sg (IOMMUs may merge)
 
-	// sg_dma_address()/sg_dma_len() of mapped entry i.
-	u64 dma_address(usize i)
+	// sg_dma_address()/sg_dma_len() of mapped entry i (< what map_dma returned).
+	u64 dma_address(usize i) const
 	{
+		if (map.nents == 0)
+			return map.single_addr;
 		return detail::field<u64>(entries.bytes + i * KCPP_SIZEOF_SCATTERLIST, KCPP_OFFSETOF_SG_DMA_ADDRESS);
 	}
-	u32 dma_len(usize i)
+	u32 dma_len(usize i) const
 	{
+		if (map.nents == 0)
+			return map.single_len;
 		return detail::field<u32>(entries.bytes + i * KCPP_SIZEOF_SCATTERLIST, KCPP_OFFSETOF_SG_DMA_LEN);
 	}
 };
 
 template <usize N> Result<usize> Request::map_dma(DeviceRef dev, SgTable<N> &sg) const
 {
-	int nents = 0;
-	const int mapped = TRY(to_result_value(kcpp_blk_rq_map_dma(raw_, dev.raw(), sg.entries.bytes, N, &nents)));
-	sg.nents = nents;
-	sg.mapped = mapped;
+	const int mapped = TRY(to_result_value(kcpp_blk_rq_map_dma(raw_, dev.raw(), &sg.map, sg.entries.bytes, N)));
 	return static_cast<usize>(mapped);
 }
 template <usize N> void Request::unmap_dma(DeviceRef dev, SgTable<N> &sg) const
 {
-	kcpp_blk_rq_unmap_dma(raw_, dev.raw(), sg.entries.bytes, sg.nents);
+	kcpp_blk_rq_unmap_dma(raw_, dev.raw(), &sg.map, sg.entries.bytes);
 }
 
 // A hardware queue (struct blk_mq_hw_ctx), as queue_rq and commit_rqs see it.
@@ -199,9 +210,128 @@ public:
 		const void *q = detail::field<const void *>(raw_, KCPP_OFFSETOF_HCTX_QUEUE);
 		return detail::field<void *>(q, KCPP_OFFSETOF_QUEUE_QUEUEDATA);
 	}
+	kcpp_blk_mq_hw_ctx *raw() const { return raw_; }
 
 private:
 	kcpp_blk_mq_hw_ctx *raw_;
+};
+
+inline HwQueue Request::hw_queue() const
+{
+	return HwQueue(detail::field<kcpp_blk_mq_hw_ctx *>(raw_, KCPP_OFFSETOF_REQUEST_MQ_HCTX));
+}
+
+static_assert(KCPP_SIZEOF_RQ_LIST == 2 * sizeof(void *) && KCPP_OFFSETOF_RQ_LIST_HEAD == 0 &&
+	      KCPP_OFFSETOF_RQ_LIST_TAIL == sizeof(void *));
+
+// A singly linked list of requests through rq->rq_next (struct rq_list, mirrored): what
+// blk-mq hands queue_rqs. A plain value: the requests are not owned by the list.
+class RequestList {
+public:
+	RequestList() = default;
+	bool empty() const { return head_ == nullptr; }
+	// rq_list_pop(): the first request, unlinked.
+	Optional<Request> pop()
+	{
+		kcpp_request *rq = head_;
+		if (rq == nullptr)
+			return {};
+		head_ = next(rq);
+		if (head_ == nullptr)
+			tail_ = nullptr;
+		next(rq) = nullptr;
+		return Request(rq);
+	}
+	// rq_list_add_tail().
+	void push_back(Request rq)
+	{
+		next(rq.raw()) = nullptr;
+		if (tail_ != nullptr)
+			next(tail_) = rq.raw();
+		else
+			head_ = rq.raw();
+		tail_ = rq.raw();
+	}
+	// Calls f(Request) for each request, in order; f must not unlink them.
+	template <typename F> void for_each(F &&f) const
+	{
+		for (kcpp_request *rq = head_; rq != nullptr; rq = next(rq))
+			f(Request(rq));
+	}
+
+private:
+	// SAFETY: rq_next is the request's link while it is on a list; blk-mq gives a request to
+	// one list at a time, and the list's holder owns it until it hands the request on.
+	static kcpp_request *&next(kcpp_request *rq)
+	{
+		return detail::field_ref<kcpp_request *>(rq, KCPP_OFFSETOF_REQUEST_RQ_NEXT);
+	}
+	kcpp_request *head_ = nullptr;
+	kcpp_request *tail_ = nullptr;
+};
+
+namespace detail {
+// struct io_comp_batch, mirrored (offsets checked).
+struct IoCompBatch {
+	RequestList req_list;
+	bool need_ts;
+	void (*complete)(kcpp_io_comp_batch *);
+};
+static_assert(sizeof(IoCompBatch) == KCPP_SIZEOF_IO_COMP_BATCH);
+static_assert(__builtin_offsetof(IoCompBatch, req_list) == KCPP_OFFSETOF_IO_COMP_BATCH_REQ_LIST);
+static_assert(__builtin_offsetof(IoCompBatch, need_ts) == KCPP_OFFSETOF_IO_COMP_BATCH_NEED_TS);
+static_assert(__builtin_offsetof(IoCompBatch, complete) == KCPP_OFFSETOF_IO_COMP_BATCH_COMPLETE);
+
+// A batch's end: the driver releases each request, then blk-mq ends them all with success.
+template <typename Ops> void end_batch(kcpp_io_comp_batch *iob)
+{
+	// SAFETY: only CompletionBatch<Ops> calls this, with its own IoCompBatch.
+	reinterpret_cast<IoCompBatch *>(iob)->req_list.for_each([](Request rq) { Ops::release(rq); });
+	kcpp_blk_mq_end_request_batch(iob);
+}
+} // namespace detail
+
+// Completions from an interrupt handler, ended together as C drivers end them
+// (blk_mq_add_to_batch / blk_mq_end_request_batch: one pass over the tags and statistics for
+// the whole batch instead of blk_mq_end_request per request). Live for one pass over the
+// device's completion queue; the requests it took are ended when it goes out of scope:
+//
+//     block::CompletionBatch<MyOps> batch;
+//     for (each completion the device posted)
+//         batch.complete(rq, status_ok);
+//
+// Ops::complete(rq) handles what cannot be batched (failures, which may be retried);
+// Ops::release(rq) undoes queue_rq's work (DMA mappings) for a request the batch ends with
+// success.
+template <typename Ops> class CompletionBatch : Pinned {
+	static_assert(requires(Request rq) {
+		Ops::complete(rq);
+		Ops::release(rq);
+	}, "CompletionBatch needs Ops::complete(Request) and Ops::release(Request)");
+
+public:
+	CompletionBatch() = default;
+	~CompletionBatch()
+	{
+		if (!batch_.req_list.empty())
+			detail::end_batch<Ops>(raw());
+	}
+
+	// A request the device completed (ok: successfully). Honours FAIL_IO_TIMEOUT fault
+	// injection (the completion is dropped, as if its interrupt were lost, for the timeout
+	// handler to find), completes on the submitting CPU where blk-mq wants that, else
+	// batches it or, if it failed, calls Ops::complete here.
+	void complete(Request rq, bool ok)
+	{
+		if (kcpp_blk_mq_complete_batched(rq.raw(), raw(), !ok, &detail::end_batch<Ops>) ==
+		    KCPP_COMPLETED_LOCAL)
+			Ops::complete(rq);
+	}
+
+private:
+	// SAFETY: IoCompBatch mirrors struct io_comp_batch (checked above).
+	kcpp_io_comp_batch *raw() { return reinterpret_cast<kcpp_io_comp_batch *>(&batch_); }
+	detail::IoCompBatch batch_{};
 };
 
 namespace detail {
@@ -229,6 +359,11 @@ template <typename Ops> void commit_rqs(kcpp_blk_mq_hw_ctx *raw)
 	HwQueue hctx(raw);
 	Ops::commit_rqs(*static_cast<typename Ops::QueueData *>(hctx.queuedata()), hctx);
 }
+template <typename Ops> void queue_rqs(kcpp_rq_list *list)
+{
+	// SAFETY: RequestList mirrors struct rq_list (checked above).
+	Ops::queue_rqs(*reinterpret_cast<RequestList *>(list));
+}
 template <typename Ops> void complete(kcpp_request *rq) { Ops::complete(Request(rq)); }
 template <typename Ops> int timeout(kcpp_request *rq) { return static_cast<int>(Ops::timeout(Request(rq))); }
 
@@ -238,6 +373,8 @@ template <typename Ops> constexpr kcpp_blk_mq_ops_desc describe()
 	d.queue_rq = &queue_rq<Ops>;
 	if constexpr (requires { &Ops::commit_rqs; })
 		d.commit_rqs = &commit_rqs<Ops>;
+	if constexpr (requires { &Ops::queue_rqs; })
+		d.queue_rqs = &queue_rqs<Ops>;
 	if constexpr (requires { &Ops::complete; })
 		d.complete = &complete<Ops>;
 	if constexpr (requires { &Ops::timeout; })
