@@ -193,7 +193,9 @@ Result<void> Controller::create_io_queue(AdminGuard &admin_guard, u16 qid, u16 d
 	auto sq = TRY(dma::CoherentAllocation<nvme::Command>::alloc(dev_, depth, gfp::KERNEL));
 	auto cq = TRY(dma::CoherentAllocation<nvme::Completion>::alloc(dev_, depth, gfp::KERNEL | gfp::ZERO));
 	auto prps = TRY(dma::CoherentAllocation<u64>::alloc(dev_, usize(depth) * PRP_ENTRIES, gfp::KERNEL));
-	auto q = TRY(Box<IoQueue>::make(gfp::KERNEL, *this, qid, depth, vector, move(sq), move(cq), move(prps)));
+	// SAFETY (the doorbell registers): io_queues_ is destroyed before bar_ (declared after it).
+	auto q = TRY(Box<IoQueue>::make(gfp::KERNEL, *this, qid, depth, vector, TRY(doorbell_register(2 * qid)),
+					TRY(doorbell_register(2 * qid + 1)), move(sq), move(cq), move(prps)));
 	TRY(q->request_irq(TRY(vectors_->irq(vector)), /*shared=*/true));
 	TRY(activate_io_queue(admin_guard, *q));
 	return io_queues_.push(move(q), gfp::KERNEL);

@@ -130,10 +130,12 @@ struct NvmeOps {
 // One I/O submission/completion queue pair, with its interrupt and a PRP list page per tag.
 class IoQueue : Pinned {
 public:
-	IoQueue(Controller &ctrl, u16 qid, u16 depth, u16 vector, dma::CoherentAllocation<nvme::Command> sq,
-		dma::CoherentAllocation<nvme::Completion> cq, dma::CoherentAllocation<u64> prps)
-		: ctrl_(ctrl), qid_(qid), depth_(depth), vector_(vector), sq_(move(sq)), cq_(move(cq), depth),
-		  prps_(move(prps))
+	// The doorbells are registers of the controller's BAR, which outlives its queues.
+	IoQueue(Controller &ctrl, u16 qid, u16 depth, u16 vector, pci::Reg32 sq_doorbell, pci::Reg32 cq_doorbell,
+		dma::CoherentAllocation<nvme::Command> sq, dma::CoherentAllocation<nvme::Completion> cq,
+		dma::CoherentAllocation<u64> prps)
+		: ctrl_(ctrl), qid_(qid), depth_(depth), vector_(vector), sq_doorbell_(sq_doorbell),
+		  cq_doorbell_(cq_doorbell), sq_(move(sq)), cq_(move(cq), depth), prps_(move(prps))
 	{
 	}
 
@@ -169,7 +171,20 @@ private:
 		u16 tail = 0;
 		u16 rung = 0; // the tail the controller was last told about
 	};
-	void ring(SqState &sq);
+	void push(SqState &sq, const nvme::Command &cmd)
+	{
+		sq_[sq.tail] = cmd;
+		if (++sq.tail == depth_)
+			sq.tail = 0;
+	}
+	// x86 keeps the entries' stores ordered before the doorbell's uncached store.
+	void ring(SqState &sq)
+	{
+		if (sq.tail != sq.rung) {
+			sq_doorbell_.write(sq.tail);
+			sq.rung = sq.tail;
+		}
+	}
 	irq::Return process_completions();
 	void complete_one(nvme::Completion cqe, block::CompletionBatch<NvmeOps> &batch);
 
@@ -177,6 +192,8 @@ private:
 	const u16 qid_;
 	const u16 depth_;
 	const u16 vector_;
+	const pci::Reg32 sq_doorbell_;
+	const pci::Reg32 cq_doorbell_;
 	dma::CoherentAllocation<nvme::Command> sq_;
 	CompletionQueue cq_;
 	dma::CoherentAllocation<u64> prps_;
@@ -238,6 +255,10 @@ public:
 	{
 		// The BAR was checked to hold every doorbell of the queues created (setup_io).
 		(void)bar_.try_write32(nvme::reg::DOORBELLS + index * db_stride_, value);
+	}
+	[[nodiscard]] Result<pci::Reg32> doorbell_register(u32 index) const
+	{
+		return bar_.reg32(nvme::reg::DOORBELLS + index * db_stride_);
 	}
 
 	// Runs one admin command and waits for its completion (timeout_ms 0: the module's

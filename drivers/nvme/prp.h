@@ -11,6 +11,21 @@ namespace nvme {
 
 inline constexpr u32 PRP_PAGE = 4096; // the controller page size the driver configures
 
+// Most I/O: one segment within two pages, described by PRP1 and PRP2 alone, without a list.
+// False (cmd untouched) for anything else: build_prps then.
+template <typename Segments> bool build_simple_prps(Command &cmd, Segments &segs, kcpp::usize count, u32 length)
+{
+	if (count != 1 || length == 0 || segs.dma_len(0) != length)
+		return false;
+	const u64 addr = segs.dma_address(0);
+	const u32 first = PRP_PAGE - (addr & (PRP_PAGE - 1));
+	if (length > first + PRP_PAGE)
+		return false;
+	cmd.prp1 = addr;
+	cmd.prp2 = length > first ? addr + first : 0;
+	return true;
+}
+
 // Fills cmd.prp1/prp2 for `length` bytes over `count` DMA segments (segs.dma_address(i),
 // segs.dma_len(i)); transfers beyond two pages use `list` (room for `capacity` entries, at
 // device address list_dma). The first entry may start anywhere in a page; every other one

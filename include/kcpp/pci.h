@@ -63,6 +63,20 @@ inline constexpr u32 MSIX = KCPP_PCI_IRQ_MSIX;
 inline constexpr u32 ALL = INTX | MSI | MSIX;
 } // namespace irq_types
 
+// A 32-bit register of a mapped BAR whose offset was checked once (Bar::reg32), for hot paths
+// that write a run-time register (doorbells) without checking it again. Holds an address
+// inside the mapping: its holder must not outlive the Bar.
+class Reg32 {
+public:
+	u32 read() const { return io::readl(addr_); }
+	void write(u32 v) const { io::writel(v, addr_); }
+
+private:
+	template <usize> friend class Bar;
+	explicit Reg32(volatile void *addr) : addr_(addr) {}
+	volatile void *addr_;
+};
+
 // A mapped memory BAR of at least MinSize bytes. Accesses at constant offsets are checked at
 // compile time against MinSize; try_read/try_write check run-time offsets against the real
 // length. Unmapped when destroyed.
@@ -110,6 +124,12 @@ public:
 		TRY(check(off, 4));
 		io::writel(v, at(off));
 		return {};
+	}
+	// The register at a run-time offset, checked now (EINVAL outside the BAR or unaligned).
+	[[nodiscard]] Result<Reg32> reg32(usize off) const
+	{
+		TRY(check(off, 4));
+		return Reg32(at(off));
 	}
 	[[nodiscard]] Result<u64> try_read64(usize off) const
 	{

@@ -192,7 +192,8 @@ int kcpp_blk_should_fake_timeout(struct kcpp_request *rq)
 struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
 					   unsigned int tag)
 {
-	if (hctx_idx >= ts->set.nr_hw_queues || tag >= ts->set.queue_depth)
+	/* blk_mq_tag_to_rq checks the tag (device input) against the tags it has. */
+	if (hctx_idx >= ts->set.nr_hw_queues)
 		return NULL;
 	return (struct kcpp_request *)blk_mq_tag_to_rq(ts->set.tags[hctx_idx], tag);
 }

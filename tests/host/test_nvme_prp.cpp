@@ -113,3 +113,36 @@ TEST_F(NvmePrpTest, MissingSegmentsAreRefused)
 }
 
 } // namespace
+
+// build_simple_prps: the inline path for one segment within two pages gives what build_prps
+// gives, and declines everything else without touching the command.
+TEST_F(NvmePrpTest, SimplePrpsAgreeWithBuildPrps)
+{
+	const std::pair<u64, u32> cases[] = {{0x10000, 4096}, {0x10000, 512}, {0x10000, 8192}, {0x10e00, 512},
+					     {0x10e00, 4096}, {0x10e00, 4608}};
+	for (auto [addr, len] : cases) {
+		Segments s{{{addr, len}}};
+		nvme::Command simple{};
+		ASSERT_TRUE(nvme::build_simple_prps(simple, s, 1, len)) << std::hex << addr << " " << len;
+		Built b = build(s, len);
+		ASSERT_TRUE(b.result.is_ok());
+		EXPECT_EQ(simple.prp1, b.cmd.prp1);
+		EXPECT_EQ(simple.prp2, b.cmd.prp2);
+	}
+}
+
+TEST_F(NvmePrpTest, SimplePrpsDeclineWhatNeedsAListOrMoreSegments)
+{
+	nvme::Command cmd{};
+	Segments three_pages{{{0x10000, 12288}}};
+	EXPECT_FALSE(nvme::build_simple_prps(cmd, three_pages, 1, 12288));
+	Segments offset_over_two{{{0x10e00, 8192}}}; // starts mid-page: touches three pages
+	EXPECT_FALSE(nvme::build_simple_prps(cmd, offset_over_two, 1, 8192));
+	Segments two{{{0x10000, 4096}, {0x20000, 4096}}};
+	EXPECT_FALSE(nvme::build_simple_prps(cmd, two, 2, 8192));
+	Segments short_seg{{{0x10000, 4096}}}; // the segment does not cover the transfer
+	EXPECT_FALSE(nvme::build_simple_prps(cmd, short_seg, 1, 8192));
+	EXPECT_FALSE(nvme::build_simple_prps(cmd, short_seg, 1, 0));
+	EXPECT_EQ(cmd.prp1, 0u);
+	EXPECT_EQ(cmd.prp2, 0u);
+}
