@@ -3,6 +3,8 @@
 # outcome: the control case (expect: OK) must build; every other case must FAIL with its
 # expected message, proving the build check can fail. Compile-level cases build just the
 # object; "link: yes" cases build the whole module (modpost, objtool on the linked module).
+# A case with a "rebuild:" line is built once as it is (which must succeed), then that line is
+# appended to it and the checked build is a rebuild in the same directory.
 #
 # usage: tests/buildcheck/run.sh NAME [--kernel debian|debug]
 set -euo pipefail
@@ -19,6 +21,7 @@ kcpp_kernel_resolve "$kind"
 expect=$(sed -n 's|^// expect: ||p' "$case_src")
 cxxflags=$(sed -n 's|^// cxxflags: ||p' "$case_src")
 link=$(sed -n 's|^// link: ||p' "$case_src")
+rebuild=$(sed -n 's|^// rebuild: ||p' "$case_src")
 
 dir=$KCPP_BUILD/buildcheck/$kind/$name
 rm -rf "$dir"
@@ -33,6 +36,11 @@ CXXFLAGS_case_$name.o := $cxxflags
 KBUILD
 
 target=$([[ $link == yes ]] && echo modules || echo "case_$name.o")
+if [[ -n $rebuild ]]; then
+	make -C "$KCPP_K_BUILD" M="$dir" -j"$(nproc)" "$target" >"$dir/first-build.log" 2>&1 ||
+		{ tail -n 30 "$dir/first-build.log" >&2; die "$name: the first build, before the edit, failed"; }
+	echo "$rebuild" >>"$dir/case_$name.cpp"
+fi
 set +e
 make -C "$KCPP_K_BUILD" M="$dir" -j"$(nproc)" "$target" >"$dir/build.log" 2>&1
 status=$?
