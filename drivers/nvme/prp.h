@@ -12,8 +12,9 @@ namespace nvme {
 inline constexpr u32 PRP_PAGE = 4096; // the controller page size the driver configures
 
 // Most I/O: one segment within two pages, described by PRP1 and PRP2 alone, without a list.
-// False (cmd untouched) for anything else: build_prps then.
-template <typename Segments> bool build_simple_prps(Command &cmd, Segments &segs, kcpp::usize count, u32 length)
+// False (cmd untouched) for anything else: build_prps then. Inline: it runs for every I/O.
+template <typename Segments>
+[[gnu::always_inline]] inline bool build_simple_prps(Command &cmd, Segments &segs, kcpp::usize count, u32 length)
 {
 	if (count != 1 || length == 0 || segs.dma_len(0) != length)
 		return false;

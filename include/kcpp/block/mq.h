@@ -188,7 +188,8 @@ template <usize N> struct SgTable {
 	}
 };
 
-template <usize N> Result<usize> Request::map_dma(DeviceRef dev, SgTable<N> &sg) const
+// Inline (as the declarations above): one shim call on every I/O, nothing more.
+template <usize N> [[gnu::always_inline]] inline Result<usize> Request::map_dma(DeviceRef dev, SgTable<N> &sg) const
 {
 	const int mapped = TRY(to_result_value(kcpp_blk_rq_map_dma(raw_, dev.raw(), &sg.map, sg.entries.bytes, N)));
 	return static_cast<usize>(mapped);
