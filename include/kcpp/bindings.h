@@ -332,7 +332,6 @@ int kcpp_gendisk_create(struct kcpp_tag_set *ts, const struct kcpp_disk_config *
 void kcpp_gendisk_destroy(struct kcpp_gendisk *disk) KCPP_NOEXCEPT;
 void kcpp_blk_mq_start_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_end_request(struct kcpp_request *rq, unsigned char status) KCPP_NOEXCEPT;
-int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq) KCPP_NOEXCEPT;
 void kcpp_blk_mq_complete_request(struct kcpp_request *rq) KCPP_NOEXCEPT;
 /* blk_should_fake_timeout(rq->q): the block layer's FAIL_IO_TIMEOUT fault injection asks the
  * driver to drop this completion, as if its interrupt were lost. */

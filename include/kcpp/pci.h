@@ -68,6 +68,8 @@ inline constexpr u32 ALL = INTX | MSI | MSIX;
 // inside the mapping: its holder must not outlive the Bar.
 class Reg32 {
 public:
+	// SAFETY: addr_ was checked by Bar::reg32 to be an aligned register inside the mapping,
+	// which lives as long as the Bar; the holder does not outlive it (see above).
 	u32 read() const { return io::readl(addr_); }
 	void write(u32 v) const { io::writel(v, addr_); }
 

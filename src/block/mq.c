@@ -174,11 +174,6 @@ void kcpp_blk_mq_end_request(struct kcpp_request *rq, unsigned char status)
 	blk_mq_end_request(RQ(rq), (__force blk_status_t)status);
 }
 
-int kcpp_blk_mq_complete_request_remote(struct kcpp_request *rq)
-{
-	return blk_mq_complete_request_remote(RQ(rq));
-}
-
 void kcpp_blk_mq_complete_request(struct kcpp_request *rq)
 {
 	blk_mq_complete_request(RQ(rq));
