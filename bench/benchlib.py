@@ -93,6 +93,25 @@ class Run:
     tag: tuple = None  # (rep, pair, slot) for measurements, None for warm-up runs
 
 
+def add_common_args(ap, name):
+    """The options every benchmark script has: --functions, --modules and --out
+    (build/bench/NAME.json)."""
+    ap.add_argument("--functions", type=int, nargs="?", const=15, default=0, metavar="K",
+                    help="print the K kernel functions whose per-operation counts differ most (use --reps 1)")
+    ap.add_argument("--modules", metavar="DIR", help="measure the .ko files in DIR (a copy of build/modules/debian) "
+                    "instead of building")
+    ap.add_argument("--out", default=str(BUILD / "bench" / f"{name}.json"))
+
+
+def job_list(text, known):
+    """The comma-separated job names in text, each one of known (else the script stops)."""
+    jobs = text.split(",")
+    for j in jobs:
+        if j not in known:
+            die(f"unknown job {j} (jobs: {', '.join(known)})")
+    return jobs
+
+
 def make_plan(families, reps):
     """Warm-up runs (page cache, code paths, allocations) on every disk, then per repetition,
     family and job both pairs ABBA, each slot a run of N and one of 2N I/Os."""
@@ -186,7 +205,7 @@ def kernel_ko(rel_dir, name):
 
 
 def make_initramfs(work, tools, plan, params, kmods, files):
-    """Initramfs with bench/guest.sh, fio, the marker, the spinner, the job file and the
+    """Initramfs with bench/guest.sh (and guest-report.sh), fio, the marker, the spinner, the job file and the
     parameters."""
     fio = "/usr/bin/fio"
     os.access(fio, os.X_OK) or die("fio is not installed (apt-get install fio)")
@@ -194,7 +213,7 @@ def make_initramfs(work, tools, plan, params, kmods, files):
     (work / "params").write_text("".join(f"{k}='{v}'\n" for k, v in params.items()))
     initrd = work / "initrd.cpio.gz"
     cmd = [ROOT / "qemu/mkinitramfs.sh", "--kernel", "debian", "--out", initrd,
-           "--script", ROOT / "bench/guest.sh", "--bin", fio, "--file", tools.marker, "--file", tools.spin,
+           "--script", ROOT / "bench/guest.sh", "--file", ROOT / "bench/guest-report.sh", "--bin", fio, "--file", tools.marker, "--file", tools.spin,
            "--file", work / "jobs.fio", "--file", work / "params"]
     for k in kmods:
         cmd += ["--kmod", k]
@@ -496,6 +515,26 @@ def judge(cmp_, aa):
     cmp_["verdict"] = "ok" if cmp_["ratio"] >= 1.0 else ("within noise" if cmp_["ratio"] >= floor else "worse")
 
 
+def module_row(an, name, fam, job, whole, units, unit):
+    """The instructions inside the drivers' modules per unit (`units` of them in N more I/Os:
+    I/Os, round trips), their shares of the kernel's total (the row `whole`), and per module
+    the median, for the lead's eye."""
+    mod = an.row(name, fam, job, "cmp", lambda b, a, _n: inside_per_io(b, a, units), unit=unit)
+    mod.update(baseline_share=round(mod["baseline"] / whole["baseline"], 4),
+               kcpp_share=round(mod["kcpp"] / whole["kcpp"], 4))
+    for side, slots in (("baseline_modules", (0, 3)), ("kcpp_modules", (1, 2))):
+        per = {}
+        for _bt, s in an.boots:
+            for rep in range(an.reps):
+                for slot in slots:
+                    a = s[(rep, fam.name, job.name, "cmp", slot, job.ios)]
+                    b = s[(rep, fam.name, job.name, "cmp", slot, 2 * job.ios)]
+                    for m in b.inside:
+                        per.setdefault(m, []).append((b.inside[m] - a.inside[m]) / units)
+        mod[side] = {m: round(statistics.median(v), 1) for m, v in per.items()}
+    return mod
+
+
 def family_rows(an, fam, prefix=""):
     """Rows for one family: per job the primary figure (kernel instructions per I/O, C vs
     kcpp), its A/A twin, the share inside the drivers' modules, and the secondary figures."""
@@ -505,20 +544,8 @@ def family_rows(an, fam, prefix=""):
         cmp_ = an.row(p, fam, job, "cmp", kernel_per_io, unit="kernel instructions/IO")
         aa = an.row(f"{prefix}aa.{job.name}", fam, job, "aa", kernel_per_io, unit="kernel instructions/IO")
         judge(cmp_, aa)
-        mod = an.row(f"{prefix}module.{job.name}", fam, job, "cmp", inside_per_io, unit="instructions/IO inside the driver modules")
-        mod.update(baseline_share=round(mod["baseline"] / cmp_["baseline"], 4),
-                   kcpp_share=round(mod["kcpp"] / cmp_["kcpp"], 4))
-        # Per module, for the lead's eye.
-        for side, slots in (("baseline_modules", (0, 3)), ("kcpp_modules", (1, 2))):
-            per = {}
-            for _bt, s in an.boots:
-                for rep in range(an.reps):
-                    for slot in slots:
-                        a = s[(rep, fam.name, job.name, "cmp", slot, job.ios)]
-                        b = s[(rep, fam.name, job.name, "cmp", slot, 2 * job.ios)]
-                        for m in b.inside:
-                            per.setdefault(m, []).append((b.inside[m] - a.inside[m]) / job.ios)
-            mod[side] = {m: round(statistics.median(v), 1) for m, v in per.items()}
+        mod = module_row(an, f"{prefix}module.{job.name}", fam, job, cmp_, job.ios,
+                         unit="instructions/IO inside the driver modules")
         user = an.row(f"{prefix}user.{job.name}", fam, job, "cmp", user_per_io, unit="user instructions/IO")
         iops = an.row(f"{prefix}iops.{job.name}", fam, job, "cmp", iops_of, higher_better=True, unit="IOPS (guest time)")
         lat = an.row(f"{prefix}lat.{job.name}", fam, job, "cmp", lat_of, unit="mean latency us (guest time)")

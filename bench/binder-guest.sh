@@ -7,6 +7,7 @@
 # /proc/kallsyms (gzip + base64) for per-function attribution (slow).
 set -eu
 . /kcpp/params
+. /kcpp/guest-report.sh
 fail() { echo "FAIL: $*"; exit 1; }
 
 modprobe binder_linux devices=binderc,binderc2 || fail "modprobe binder_linux devices=binderc,binderc2"
@@ -49,18 +50,7 @@ settle
 
 # No address-space randomisation: the programs' page-table layout repeats from run to run.
 echo 0 >/proc/sys/kernel/randomize_va_space
-echo "KCPP-BENCH-CLOCKSOURCE $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-echo "KCPP-BENCH-CPUS $(nproc)"
-sed 's/^/KCPP-BENCH-MODULE /' /proc/modules
-if [ "${SYMS:-}" = all ]; then
-	echo KCPP-BENCH-KALLSYMS-BEGIN
-	gzip -1 -c /proc/kallsyms | base64
-	echo KCPP-BENCH-KALLSYMS-END
-fi
-# Where the drivers' text is (its size comes from the .ko files on the host).
-for m in $mods; do
-	for s in /sys/module/$m/sections/.text*; do echo "KCPP-BENCH-SECTION $m ${s##*/} $(cat "$s")"; done
-done
+report_system "$mods"
 
 # shellcheck disable=SC2086 # devs is a list of ROLE=DEVICE words
 /kcpp/binder_bench -w "$WARMUP" /kcpp/plan $devs || fail "binder_bench failed (its message is above)"

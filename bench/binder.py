@@ -45,7 +45,6 @@ usage: bench/binder.py [--reps R (3)] [--scale F (1.0)] [--jobs rt.1p.0,...] [--
                binder_linux and kcpp_binder for the one-pair jobs (use --reps 1)
 """
 import argparse
-import statistics
 import subprocess
 import time
 from dataclasses import dataclass
@@ -138,7 +137,7 @@ def make_initramfs(work, prog, plan, params, kcpp):
     (work / "params").write_text("".join(f"{k}='{v}'\n" for k, v in params.items()))
     initrd = work / "initrd.cpio.gz"
     cmd = [ROOT / "qemu/mkinitramfs.sh", "--kernel", "debian", "--out", initrd, "--script",
-           ROOT / "bench/binder-guest.sh", "--kmod", "binder_linux", "--file", prog,
+           ROOT / "bench/binder-guest.sh", "--file", ROOT / "bench/guest-report.sh", "--kmod", "binder_linux", "--file", prog,
            "--file", work / "plan", "--file", work / "params"]
     if kcpp:
         cmd += ["--file", kcpp]
@@ -192,9 +191,6 @@ def binder_rows(an, fam, pairs):
         def user(b, a, _n):
             return benchlib.user_per_io(b, a, per_txn)
 
-        def inside(b, a, _n):
-            return benchlib.inside_per_io(b, a, per_txn)
-
         def lat(b, a, n):
             return (b.ns - a.ns) / n  # each client did n more round trips in that guest time
 
@@ -209,19 +205,8 @@ def binder_rows(an, fam, pairs):
             continue
         cmp_ = an.row(job.name, fam, job, "cmp", kernel, unit=unit)
         benchlib.judge(cmp_, aa)
-        mod = an.row(f"module.{job.name}", fam, job, "cmp", inside, unit="instructions/round trip inside the driver modules")
-        mod.update(baseline_share=round(mod["baseline"] / cmp_["baseline"], 4),
-                   kcpp_share=round(mod["kcpp"] / cmp_["kcpp"], 4))
-        for side, slots in (("baseline_modules", (0, 3)), ("kcpp_modules", (1, 2))):
-            per = {}
-            for _bt, s in an.boots:
-                for rep in range(an.reps):
-                    for slot in slots:
-                        a = s[(rep, fam.name, job.name, "cmp", slot, job.ios)]
-                        b = s[(rep, fam.name, job.name, "cmp", slot, 2 * job.ios)]
-                        for m in b.inside:
-                            per.setdefault(m, []).append((b.inside[m] - a.inside[m]) / per_txn)
-            mod[side] = {m: round(statistics.median(v), 1) for m, v in per.items()}
+        mod = benchlib.module_row(an, f"module.{job.name}", fam, job, cmp_, per_txn,
+                                  unit="instructions/round trip inside the driver modules")
         rows += [cmp_, aa, mod,
                  an.row(f"user.{job.name}", fam, job, "cmp", user, unit="user instructions/round trip"),
                  an.row(f"lat.{job.name}", fam, job, "cmp", lat, unit="guest ns/round trip"),
@@ -236,15 +221,9 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies every job's N")
     ap.add_argument("--jobs", default=",".join(all_jobs()), help="of: " + ", ".join(all_jobs()))
     ap.add_argument("--aa-only", action="store_true", help="binder_linux against itself only (no kcpp_binder)")
-    ap.add_argument("--functions", type=int, nargs="?", const=15, default=0)
-    ap.add_argument("--modules", metavar="DIR", help="measure the .ko files in DIR (a copy of build/modules/debian) "
-                    "instead of building")
-    ap.add_argument("--out", default=str(BUILD / "bench" / "binder.json"))
+    benchlib.add_common_args(ap, "binder")
     args = ap.parse_args()
-    names = args.jobs.split(",")
-    for j in names:
-        if j not in all_jobs():
-            die(f"unknown job {j} (jobs: {', '.join(all_jobs())})")
+    names = benchlib.job_list(args.jobs, all_jobs())
     if args.functions and args.aa_only:
         die("--functions compares binder_linux with kcpp_binder: not with --aa-only")
     t0 = time.monotonic()

@@ -17,6 +17,7 @@
 # the icount plugin write the instructions executed since the previous marker.
 set -eu
 . /kcpp/params
+. /kcpp/guest-report.sh
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p /dev/kcpp-bench
 disks=''
@@ -98,18 +99,7 @@ for rd in $disks; do
 	echo "KCPP-BENCH-QUEUE $r nr_hw_queues $(ls -d /sys/block/$d/mq/* | wc -l)"
 	echo "KCPP-BENCH-QUEUE $r size $(cat /sys/block/$d/size)"
 done
-echo "KCPP-BENCH-CLOCKSOURCE $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-echo "KCPP-BENCH-CPUS $(nproc)"
-sed 's/^/KCPP-BENCH-MODULE /' /proc/modules
-if [ "${SYMS:-}" = all ]; then
-	echo KCPP-BENCH-KALLSYMS-BEGIN
-	gzip -1 -c /proc/kallsyms | base64
-	echo KCPP-BENCH-KALLSYMS-END
-fi
-# Where the drivers' text is (its size comes from the .ko files on the host).
-for m in $MODULES; do
-	for s in /sys/module/$m/sections/.text*; do echo "KCPP-BENCH-SECTION $m ${s##*/} $(cat "$s")"; done
-done
+report_system "$MODULES"
 
 # One fio process runs every job in turn (stonewall); each job runs its marker commands
 # (exec_prerun/exec_postrun) right before and after its I/O loop, after its setup.

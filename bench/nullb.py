@@ -27,9 +27,9 @@ usage: bench/nullb.py [--reps R (3)] [--ios N (10000)] [--jobs randread.qd1,...]
 import argparse
 import time
 
-from benchlib import (BUILD, Analysis, Family, Job, boot, check_alike, die, family_rows, kallsyms, kcpp_ko,
+from benchlib import (BUILD, Analysis, Family, Job, add_common_args, boot, check_alike, family_rows, kallsyms, kcpp_ko,
                       kernel_ko, make_initramfs, make_plan, note, prepare, print_functions, print_rows, role_ranges,
-                      samples, write_json)
+                      job_list, samples, write_json)
 
 PARAMS = dict(QUEUES=1, DEPTH=64, BS=4096, CAP_MB=1024)
 JOBS = ("randread.qd1", "randread.qd32", "randwrite.qd32")
@@ -49,15 +49,9 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--ios", type=int, default=10000, help="N: runs of N and 2N I/Os")
     ap.add_argument("--jobs", default=",".join(JOBS))
-    ap.add_argument("--functions", type=int, nargs="?", const=15, default=0)
-    ap.add_argument("--modules", metavar="DIR", help="measure the .ko files in DIR (a copy of build/modules/debian) "
-                    "instead of building")
-    ap.add_argument("--out", default=str(BUILD / "bench" / "nullb.json"))
+    add_common_args(ap, "nullb")
     args = ap.parse_args()
-    jobs = args.jobs.split(",")
-    for j in jobs:
-        if j not in JOBS:
-            die(f"unknown job {j} (jobs: {', '.join(JOBS)})")
+    jobs = job_list(args.jobs, JOBS)
     t0 = time.monotonic()
     work = BUILD / "bench" / "nullb"
     tools = prepare(work, args.modules)

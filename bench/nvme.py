@@ -44,9 +44,9 @@ import argparse
 import time
 
 import nullb
-from benchlib import (BUILD, Analysis, Family, Job, boot, check_alike, die, family_rows, host_seconds, kallsyms,
+from benchlib import (BUILD, Analysis, Family, Job, add_common_args, boot, check_alike, die, family_rows, host_seconds, kallsyms,
                       kcpp_ko, kernel_ko, make_initramfs, make_plan, note, prepare, print_functions, print_rows,
-                      role_ranges, samples, write_json)
+                      role_ranges, job_list, samples, write_json)
 
 DEPTH = 64  # entries per I/O queue, both drivers (63 tags)
 HUGEPAGES = 8
@@ -90,16 +90,9 @@ def main():
     ap.add_argument("--no-nullb", action="store_true", help="NVMe only")
     ap.add_argument("--latency-ns", type=int, default=300000, help="completion latency of the QD1 controllers")
     ap.add_argument("--qemu-arg", action="append", default=[], help="an extra QEMU argument (debugging)")
-    ap.add_argument("--functions", type=int, nargs="?", const=15, default=0, metavar="K",
-                    help="print the K kernel functions whose per-I/O counts differ most")
-    ap.add_argument("--modules", metavar="DIR", help="measure the .ko files in DIR (a copy of build/modules/debian) "
-                    "instead of building")
-    ap.add_argument("--out", default=str(BUILD / "bench" / "nvme.json"))
+    add_common_args(ap, "nvme")
     args = ap.parse_args()
-    jobs = args.jobs.split(",")
-    for j in jobs:
-        if j not in NVME_JOBS:
-            die(f"unknown job {j} (jobs: {', '.join(NVME_JOBS)})")
+    jobs = job_list(args.jobs, list(NVME_JOBS))
     t0 = time.monotonic()
     work = BUILD / "bench" / "nvme"
     tools = prepare(work, args.modules)
