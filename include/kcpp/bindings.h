@@ -339,17 +339,16 @@ int kcpp_blk_should_fake_timeout(struct kcpp_request *rq) KCPP_NOEXCEPT;
 /* The request for a tag of hardware queue hctx_idx, or NULL if the tag is not in use. */
 struct kcpp_request *kcpp_blk_mq_tag_to_rq(struct kcpp_tag_set *ts, unsigned int hctx_idx,
 					   unsigned int tag) KCPP_NOEXCEPT;
-/* A request's data as mapped for DMA: a single segment mapped directly (nents 0, mapped 1,
- * single_addr/single_len) or nents scatterlist entries of which the first `mapped` are mapped. */
+/* What unmapping a request's data needs: a single segment mapped directly (nents 0,
+ * single_addr/single_len), or nents scatterlist entries filled by blk_rq_map_sg. */
 struct kcpp_rq_dma {
 	unsigned long long single_addr;
 	unsigned int single_len;
 	int nents;
-	int mapped;
 };
 /* Maps the request's data for DMA by dev in the request's direction: dma_map_bvec when it is
  * one segment, else blk_rq_map_sg into sgl (room for max_segs struct scatterlist) and
- * dma_map_sg. Returns map->mapped (> 0) or -errno. */
+ * dma_map_sg. Returns the number of mapped entries (> 0) or -errno. */
 int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, struct kcpp_rq_dma *map,
 			void *sgl, unsigned int max_segs) KCPP_NOEXCEPT;
 void kcpp_blk_rq_unmap_dma(struct kcpp_request *rq, struct kcpp_device *dev,

@@ -219,7 +219,6 @@ int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, struct
 			map->single_addr = addr;
 			map->single_len = bv.bv_len;
 			map->nents = 0;
-			map->mapped = 1;
 			return 1;
 		}
 	}
@@ -235,7 +234,6 @@ int kcpp_blk_rq_map_dma(struct kcpp_request *rq, struct kcpp_device *dev, struct
 	if (mapped <= 0)
 		return -ENOMEM;
 	map->nents = n;
-	map->mapped = mapped;
 	return mapped;
 }
 
